@@ -1,0 +1,58 @@
+"""The model every stage shares: a guide, its questions and their fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from interview_deck.errors import Problem
+
+
+@dataclass(frozen=True)
+class Field:
+    """A labelled part of a question, e.g. "Expected Answer", with its Markdown body."""
+
+    label: str
+    body: str
+    line: int
+    on_front: bool
+    secondary: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    """One numbered question of a guide."""
+
+    number: int
+    title: str
+    section: str | None
+    difficulty: str | None
+    line: int
+    fields: tuple[Field, ...]
+    key: str
+
+    @property
+    def prompt_fields(self) -> tuple[Field, ...]:
+        """The fields shown on the card front."""
+        return tuple(f for f in self.fields if f.on_front)
+
+    @property
+    def answer_fields(self) -> tuple[Field, ...]:
+        """The fields shown only on the card back, in source order."""
+        return tuple(f for f in self.fields if not f.on_front)
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A parsed interview guide."""
+
+    path: Path
+    topic: str
+    intro: str
+    questions: tuple[Question, ...]
+    warnings: tuple[Problem, ...] = field(default=())
+
+    @property
+    def stem(self) -> str:
+        """The file name without `.md`: the guide's identity and its outputs' name."""
+        return self.path.stem

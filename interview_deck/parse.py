@@ -1,0 +1,403 @@
+"""Parse a guide's Markdown into a Guide: structure comes from markdown-it tokens and their line maps."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
+
+from interview_deck.errors import GuideError, Problem
+from interview_deck.model import Field, Guide, Question
+from interview_deck.read import Source
+
+# `**Label:**` or `**Label**:` at the start of a line; the label has no `*` and is short.
+LABEL = re.compile(r"^(?:\*\*|__)(?P<label>[^*_\n]{1,80}?)(?::(?:\*\*|__)|(?:\*\*|__):)[ \t]*")
+QUESTION_HEADING = re.compile(
+    r"^(?:q(?:uestion)?\s*#?\s*)?(?P<number>\d{1,4})\s*(?:[.):\-–—]\s*|\s+)(?P<title>.*)$",
+    re.IGNORECASE,
+)
+DIFFICULTY_WORDS = ("easy", "medium", "hard", "beginner", "intermediate", "advanced", "expert", "basic")
+DIFFICULTY = re.compile(rf"\b({'|'.join(DIFFICULTY_WORDS)})\b", re.IGNORECASE)
+TRAILING_DIFFICULTY = re.compile(
+    rf"\s*[(\[]\s*({'|'.join(DIFFICULTY_WORDS)})(?:\s+level)?\s*[)\]]\s*$", re.IGNORECASE
+)
+DECLARED_COUNT = re.compile(r"\((\d+)\s*(?:questions?|total|qs?)\)|(\d+)\s+questions\b", re.IGNORECASE)
+DECLARED_RANGE = re.compile(r"\bq(?:uestions?)?\s*(\d+)\s*[–—-]\s*q?(\d+)\b", re.IGNORECASE)
+ID_COMMENT = re.compile(r"^<!--\s*id:\s*(?P<key>[\w.:/-]+)\s*-->$")
+PROMPT_LABEL = re.compile(
+    r"^(?:the\s+)?(?:coding\s+|practical\s+|design\s+|debugging\s+)?"
+    r"(?:question|problem(?:\s+statement)?|task|prompt|challenge|exercise|scenario|context|given|"
+    r"code|snippet|buggy\s+code|input|setup|constraints|requirements)$",
+    re.IGNORECASE,
+)
+MAIN_ANSWER_LABEL = re.compile(r"\b(answer|solution)\b", re.IGNORECASE)
+SECONDARY_LABEL = re.compile(
+    r"why\b.*\bask|interviewer|follow[- ]?ups?\b|what\s+.*look(?:ing)?\s+for", re.IGNORECASE
+)
+SECTION_NOISE = re.compile(
+    r"\bsection\s*[\dIVX]*\b|\bpart\s*[\dA-Z]?\b|\bquestions?\b|\(.*?\)|[#:—–|]|\s-\s", re.IGNORECASE
+)
+TOPIC_NOISE = re.compile(r"interview|guide|questions?|\bprep\b|cheat\s*sheet", re.IGNORECASE)
+
+
+def create_parser() -> MarkdownIt:
+    """Return the markdown-it parser used to find a guide's structure."""
+    md = MarkdownIt("commonmark", {"html": False})
+    md.enable("table")
+    # A label line ends a paragraph or list without a blank line, as LLM-written guides expect.
+    md.block.ruler.before(
+        "paragraph", "field_label", end_block_at_label, {"alt": ["paragraph", "list", "blockquote"]}
+    )
+    return md
+
+
+def end_block_at_label(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
+    """Block rule: as a terminator, report a `**Label:**` line that starts at column 0."""
+    if not silent or state.sCount[line] != 0:
+        return False
+    start = state.bMarks[line] + state.tShift[line]
+    return LABEL.match(state.src[start : state.eMarks[line]]) is not None
+
+
+@dataclass
+class FieldDraft:
+    """A field while its blocks are being collected."""
+
+    label: str
+    line: int
+    first_text: str
+    end: int
+
+
+@dataclass
+class QuestionDraft:
+    """A question while its fields are being collected."""
+
+    number: int
+    title: str
+    section: str | None
+    difficulty: str | None
+    line: int
+    level: int
+    key: str | None = None
+    fields: list[FieldDraft] = field(default_factory=list)
+
+
+@dataclass
+class Heading:
+    """A heading token with its text, depth and 1-based line."""
+
+    level: int
+    text: str
+    line: int
+    index: int
+
+
+def parse_guide(source: Source) -> Guide:
+    """Parse one guide; raise GuideError with every problem if it cannot become a deck."""
+    lines = source.text.split("\n")
+    tokens = create_parser().parse(source.text)
+    problems: list[Problem] = []
+    problems += find_unclosed_fences(source, tokens, lines)
+    blocks = [t for t in tokens if t.level == 0 and t.nesting >= 0 and t.map is not None]
+    headings = collect_headings(tokens)
+    title = find_title(headings)
+    section_lines = find_sections(headings, title)
+
+    drafts: list[QuestionDraft] = []
+    intro_blocks: list[Token] = []
+    section: str | None = None
+    difficulty: str | None = None
+    current: QuestionDraft | None = None
+    in_intro = False
+    for position, block in enumerate(blocks):
+        assert block.map is not None
+        start, end = block.map
+        if block.type == "heading_open":
+            heading = next(h for h in headings if h.line == start + 1)
+            in_intro = heading is title
+            question = QUESTION_HEADING.match(heading.text)
+            if current is not None and heading.level > current.level and not question:
+                # A sub-heading inside a question is one of its fields.
+                current.fields.append(FieldDraft(heading.text, start + 1, "", end))
+                continue
+            current = None
+            if heading is title:
+                continue
+            if question:
+                current = start_question(question, heading, section, difficulty)
+                drafts.append(current)
+            elif heading.line in section_lines:
+                section, difficulty = section_lines[heading.line], None
+            elif DIFFICULTY.search(heading.text):
+                difficulty = name_difficulty(heading.text)
+            continue
+        if block.type == "hr":
+            if current is None or is_trailing_chat(blocks[position + 1 :]):
+                current = None
+            continue
+        if in_intro:
+            intro_blocks.append(block)
+            continue
+        if current is None:
+            continue
+        text = lines[start]
+        label = LABEL.match(text) if block.type == "paragraph_open" else None
+        if label:
+            current.fields.append(FieldDraft(clean_label(label["label"]), start + 1, text[label.end() :], end))
+        elif not current.fields and block.type == "paragraph_open" and ID_COMMENT.match(
+            paragraph_text(lines, block)
+        ):
+            current.key = ID_COMMENT.match(paragraph_text(lines, block))["key"]  # type: ignore[index]
+        elif current.fields:
+            current.fields[-1].end = end
+        else:
+            # Text straight under the heading, before any label, is part of the prompt.
+            current.fields.append(FieldDraft("", start + 1, text, end))
+
+    questions = [finish_question(source, lines, d, problems) for d in drafts]
+    questions = assign_keys(source, questions, drafts, problems)
+    if not questions and not problems:
+        line = title.line if title else 1
+        problems.append(Problem(source.path, line, "error", "no questions found (expected headings like '### 1. Title')"))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise GuideError(problems)
+    warnings = [p for p in problems if p.severity == "warning"]
+    warnings += check_declared_counts(source, headings, title, section_lines, questions)
+    topic = name_topic(title.text if title else "", source.path)
+    intro = join_blocks(lines, intro_blocks)
+    return Guide(source.path, topic, intro, tuple(questions), tuple(warnings))
+
+
+def collect_headings(tokens: list[Token]) -> list[Heading]:
+    """Return every top-level heading with its plain text."""
+    headings = []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.level == 0 and token.map is not None:
+            text = strip_emphasis(tokens[index + 1].content.strip())
+            headings.append(Heading(int(token.tag[1]), text, token.map[0] + 1, index))
+    return headings
+
+
+def find_title(headings: list[Heading]) -> Heading | None:
+    """Return the guide's title: its first heading, when no heading is shallower and it is no question."""
+    if not headings:
+        return None
+    first = headings[0]
+    if QUESTION_HEADING.match(first.text) or re.match(r"(section|part)\b", first.text, re.I):
+        return None
+    if any(h.level < first.level for h in headings):
+        return None
+    return first
+
+
+def find_sections(headings: list[Heading], title: Heading | None) -> dict[int, str]:
+    """Map the line of each section heading to the section's name.
+
+    A section is a heading that is neither a question nor a difficulty level and has
+    question headings beneath it: a Table of Contents, Introduction or Summary has none.
+    """
+    sections = {}
+    for i, heading in enumerate(headings):
+        if heading is title or QUESTION_HEADING.match(heading.text) or DIFFICULTY.search(heading.text):
+            continue
+        for below in headings[i + 1 :]:
+            if below.level <= heading.level:
+                break
+            if QUESTION_HEADING.match(below.text):
+                sections[heading.line] = name_section(heading.text)
+                break
+    return sections
+
+
+def start_question(
+    match: re.Match[str], heading: Heading, section: str | None, difficulty: str | None
+) -> QuestionDraft:
+    """Begin a question from its heading; a trailing `(Medium)` overrides the level's difficulty."""
+    title = match["title"].strip()
+    trailing = TRAILING_DIFFICULTY.search(title)
+    if trailing:
+        difficulty = trailing.group(1).title()
+        title = title[: trailing.start()].strip()
+    return QuestionDraft(int(match["number"]), strip_emphasis(title), section, difficulty, heading.line, heading.level)
+
+
+def finish_question(source: Source, lines: list[str], draft: QuestionDraft, problems: list[Problem]) -> Question:
+    """Turn a draft into a Question, deciding which fields go on the card front."""
+    fields: list[Field] = []
+    on_front = True
+    for d in draft.fields:
+        body = join_lines([d.first_text, *lines[d.line : d.end]])
+        if d.label and not body:
+            problems.append(Problem(source.path, d.line, "error", f"label '{d.label}' has no text"))
+        # Prompt-like fields stay on the front until the first field that is not one.
+        on_front = on_front and (not d.label or PROMPT_LABEL.match(d.label) is not None)
+        secondary = bool(SECONDARY_LABEL.search(d.label))
+        fields.append(Field(d.label, body, d.line, on_front, secondary))
+    title = draft.title
+    if not title:
+        prompt = next((f.body for f in fields if f.on_front), "")
+        title = prompt.split("\n")[0].strip() or f"Question {draft.number}"
+    if not any(not f.on_front for f in fields):
+        problems.append(
+            Problem(source.path, draft.line, "error", f"question {draft.number} '{title}' has no answer field")
+        )
+    return Question(draft.number, title, draft.section, draft.difficulty, draft.line, tuple(fields), "")
+
+
+def assign_keys(
+    source: Source, questions: list[Question], drafts: list[QuestionDraft], problems: list[Problem]
+) -> list[Question]:
+    """Give each question its identity key and report keys that appear twice."""
+    numbers = [q.number for q in questions]
+    restarts = any(b <= a for a, b in zip(numbers, numbers[1:], strict=False))
+    seen: dict[str, Question] = {}
+    keyed = []
+    for question, draft in zip(questions, drafts, strict=True):
+        key = draft.key or normalise_title(question.title)
+        if restarts and not draft.key:
+            key = f"{slugify(question.section or '')}/{key}"
+        if key in seen:
+            first = seen[key]
+            problems.append(
+                Problem(
+                    source.path,
+                    question.line,
+                    "error",
+                    f"question title '{question.title}' is used twice (lines {first.line} and "
+                    f"{question.line}); rename one or give it <!-- id: some-key -->",
+                )
+            )
+        seen[key] = question
+        keyed.append(Question(**{**question.__dict__, "key": key}))
+    return keyed
+
+
+def find_unclosed_fences(source: Source, tokens: list[Token], lines: list[str]) -> list[Problem]:
+    """Report code fences that run to the end of the file because they are never closed."""
+    problems = []
+    for token in tokens:
+        for fence in [token, *(token.children or [])]:
+            if fence.type != "fence" or fence.map is None:
+                continue
+            start, end = fence.map
+            last = lines[end - 1].strip() if end - 1 > start else ""
+            closed = last.startswith(fence.markup) and not last.strip(fence.markup[0])
+            if not closed:
+                problems.append(
+                    Problem(source.path, start + 1, "error", f"code fence '{fence.markup}' opened here is never closed")
+                )
+    return problems
+
+
+def check_declared_counts(
+    source: Source,
+    headings: list[Heading],
+    title: Heading | None,
+    section_lines: dict[int, str],
+    questions: list[Question],
+) -> list[Problem]:
+    """Warn where a heading's declared question count differs from the questions beneath it."""
+    warnings = []
+    for i, heading in enumerate(headings):
+        declared = declared_count(heading.text)
+        if declared is None or QUESTION_HEADING.match(heading.text):
+            continue
+        if heading is title:
+            found = len(questions)
+        else:
+            end = next((h.line for h in headings[i + 1 :] if h.level <= heading.level), None)
+            found = sum(1 for q in questions if q.line > heading.line and (end is None or q.line < end))
+        if found != declared:
+            warnings.append(
+                Problem(source.path, heading.line, "warning", f"heading declares {declared} questions but {found} follow")
+            )
+    return warnings
+
+
+def declared_count(text: str) -> int | None:
+    """Return the question count a heading declares, e.g. "(6 Questions)" or "Questions 7–20"."""
+    span = DECLARED_RANGE.search(text)
+    if span:
+        return int(span.group(2)) - int(span.group(1)) + 1
+    count = DECLARED_COUNT.search(text)
+    if count:
+        return int(count.group(1) or count.group(2))
+    return None
+
+
+def is_trailing_chat(rest: list[Token]) -> bool:
+    """True if only plain paragraphs follow: a chat's closing words after the guide's last rule."""
+    return bool(rest) and all(t.type in ("paragraph_open", "hr") for t in rest) and not any(
+        t.type == "heading_open" for t in rest
+    )
+
+
+def name_difficulty(text: str) -> str | None:
+    """Return the difficulty a level heading names, e.g. "Medium"."""
+    match = DIFFICULTY.search(text)
+    return match.group(1).title() if match else None
+
+
+def name_section(text: str) -> str:
+    """Return a section's short name: "SECTION 1 — THEORY QUESTIONS (20 TOTAL)" gives "Theory"."""
+    name = " ".join(SECTION_NOISE.sub(" ", text).split()).strip(" .-")
+    if not name:
+        return text.strip()
+    return name.title() if name.isupper() or name.islower() else name
+
+
+def name_topic(title: str, path: Path) -> str:
+    """Return the guide's topic: "Python Modules — Interview Guide (30 Questions)" gives "Python Modules"."""
+    title = re.sub(r"\(.*?\)", "", title)
+    parts = [p.strip() for p in re.split(r"\s[—–-]\s|[:|—–]", title)]
+    kept = [p for p in parts if p and not TOPIC_NOISE.search(p)]
+    if not kept:
+        kept = [TOPIC_NOISE.sub("", title).strip(" -—–:")]
+    topic = " ".join(" ".join(kept).split())
+    return topic or path.stem.replace("-", " ").replace("_", " ").title()
+
+
+def clean_label(label: str) -> str:
+    """Tidy a field label: no surrounding spaces or trailing colon."""
+    return " ".join(label.strip().rstrip(":").split())
+
+
+def strip_emphasis(text: str) -> str:
+    """Remove emphasis that wraps a whole heading, e.g. `**1. Title**`."""
+    match = re.fullmatch(r"(\*\*|__|\*|_)(.+)\1", text.strip())
+    return match.group(2).strip() if match else text.strip()
+
+
+def normalise_title(title: str) -> str:
+    """Return a title's identity form: lower case, words only."""
+    return " ".join(re.sub(r"[^\w\s]", " ", title.lower()).split())
+
+
+def slugify(text: str) -> str:
+    """Return a tag-safe slug: "Python Modules" gives "python-modules"."""
+    return "-".join(re.sub(r"[^\w\s-]", " ", text.lower()).replace("_", " ").split()) or "none"
+
+
+def paragraph_text(lines: list[str], block: Token) -> str:
+    """Return a block's source text, stripped."""
+    assert block.map is not None
+    return "\n".join(lines[block.map[0] : block.map[1]]).strip()
+
+
+def join_blocks(lines: list[str], blocks: list[Token]) -> str:
+    """Return the source of a run of blocks, from the first one's start to the last one's end."""
+    if not blocks:
+        return ""
+    assert blocks[0].map is not None and blocks[-1].map is not None
+    return join_lines(lines[blocks[0].map[0] : blocks[-1].map[1]])
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join source lines, dropping blank lines at either end."""
+    return "\n".join(lines).strip("\n").rstrip()

@@ -1,0 +1,116 @@
+"""Read a guide file: decode it, normalise line endings and unwrap a chat's Markdown fence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from interview_deck.errors import GuideError, Problem
+
+# A fence line: up to three spaces, three or more backticks or tildes, then an info string.
+FENCE_LINE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\s`]*)[^`]*$")
+HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+WRAPPER_INFO = {"markdown", "md"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A guide's text, with one line per line of the file so that line numbers stay true."""
+
+    path: Path
+    text: str
+
+
+def read_source(path: Path) -> Source:
+    """Read and decode one guide; raise GuideError if it is empty, binary or not UTF-8."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise GuideError([Problem(path, 0, "error", "no such file")]) from None
+    except IsADirectoryError:
+        raise GuideError([Problem(path, 0, "error", "is a directory, not a guide")]) from None
+    except OSError as e:
+        raise GuideError([Problem(path, 0, "error", f"cannot read: {e.strerror}")]) from None
+    if b"\0" in data:
+        line = data[: data.index(b"\0")].count(b"\n") + 1
+        raise GuideError([Problem(path, line, "error", "binary file, not a Markdown guide")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        message = f"not valid UTF-8 (byte 0x{data[e.start]:02x}); save the guide as UTF-8"
+        raise GuideError([Problem(path, line, "error", message)]) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise GuideError([Problem(path, 1, "error", "file is empty")])
+    return Source(path, unwrap_guide(text))
+
+
+def unwrap_guide(text: str) -> str:
+    """Blank out a chat's outer ```markdown fence and whatever follows it, keeping line numbers.
+
+    CommonMark would close a ```markdown wrapper at the guide's first bare ``` and
+    render the rest as loose text, so the wrapper has to go before parsing.
+    """
+    lines = text.split("\n")
+    opener = find_wrapper_opener(lines)
+    if opener is None:
+        return text
+    close = find_wrapper_close(lines, opener)
+    kept = [
+        line if opener < i < close else ""
+        for i, line in enumerate(lines)
+    ]
+    return "\n".join(kept)
+
+
+def find_wrapper_opener(lines: list[str]) -> int | None:
+    """Return the index of a ```markdown line that comes before the guide's first heading."""
+    for i, line in enumerate(lines):
+        if HEADING_LINE.match(line):
+            return None
+        match = FENCE_LINE.match(line)
+        if match:
+            return i if match["info"].lower() in WRAPPER_INFO else None
+    return None
+
+
+def find_wrapper_close(lines: list[str], opener: int) -> int:
+    """Return the index of the line that closes the wrapper (len(lines) if it is never closed).
+
+    A bare fence that can close the wrapper either closes it or opens a bare code
+    block inside the guide. It is the wrapper's close when no later fence would close
+    that block, or when the block would hold nothing but blank lines (a stray fence).
+    """
+    outer = FENCE_LINE.match(lines[opener])
+    assert outer is not None
+    outer_fence = outer["fence"]
+    inner: str | None = None
+    for i in range(opener + 1, len(lines)):
+        match = FENCE_LINE.match(lines[i])
+        if match is None:
+            continue
+        fence, bare = match["fence"], not match["info"] and not lines[i].strip(" `~")
+        if inner is not None:
+            if bare and fence[0] == inner[0] and len(fence) >= len(inner):
+                inner = None
+            continue
+        if bare and fence[0] == outer_fence[0] and len(fence) >= len(outer_fence):
+            if len(outer_fence) > 3:
+                return i
+            end = find_bare_close(lines, i, fence)
+            if end is None or not any(line.strip() for line in lines[i + 1 : end]):
+                return i
+        inner = fence
+    return len(lines)
+
+
+def find_bare_close(lines: list[str], start: int, fence: str) -> int | None:
+    """Return the index of the next bare fence after `start` that closes `fence`."""
+    for i in range(start + 1, len(lines)):
+        match = FENCE_LINE.match(lines[i])
+        if match and not match["info"] and match["fence"][0] == fence[0]:
+            if len(match["fence"]) >= len(fence) and not lines[i].strip(" `~"):
+                return i
+    return None

@@ -1,0 +1,164 @@
+"""Render Markdown fields to safe HTML once, for both the cards and the cheat sheet."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+from interview_deck.model import Field, Guide, Question
+
+SAFE_SCHEMES = {"http", "https", "mailto"}
+
+
+@dataclass(frozen=True)
+class RenderedField:
+    """A field's label and its body as HTML."""
+
+    label: str
+    html: str
+    secondary: bool
+
+
+@dataclass(frozen=True)
+class RenderedQuestion:
+    """A question with its title and fields rendered to HTML."""
+
+    question: Question
+    title_html: str
+    prompt: tuple[RenderedField, ...]
+    main_answer: RenderedField | None
+    details: tuple[RenderedField, ...]
+
+
+@dataclass(frozen=True)
+class RenderedGuide:
+    """A guide with every question rendered; shared by the deck and the cheat sheet."""
+
+    guide: Guide
+    intro_html: str
+    questions: tuple[RenderedQuestion, ...]
+
+
+def render_guide(guide: Guide, images: Mapping[str, str] | None = None) -> RenderedGuide:
+    """Render every field of a guide to HTML, highlighting each code block once.
+
+    `images` maps each image path as written in the guide to the `src` to use for it.
+    """
+    markdown = create_renderer()
+    known = dict(images or {})
+
+    def render(text: str) -> str:
+        return markdown.render(text, {"images": known})
+
+    questions = tuple(render_question(render, q) for q in guide.questions)
+    return RenderedGuide(guide, render(guide.intro), questions)
+
+
+def render_question(render: Callable[[str], str], question: Question) -> RenderedQuestion:
+    """Render one question; the main answer is its first Answer or Solution field."""
+
+    def render_field(f: Field) -> RenderedField:
+        return RenderedField(f.label, render(f.body), f.secondary)
+
+    answers = question.answer_fields
+    main = next((f for f in answers if is_main_answer(f.label)), answers[0] if answers else None)
+    return RenderedQuestion(
+        question,
+        create_renderer().renderInline(question.title),
+        tuple(render_field(f) for f in question.prompt_fields),
+        render_field(main) if main else None,
+        tuple(render_field(f) for f in answers if f is not main),
+    )
+
+
+def is_main_answer(label: str) -> bool:
+    """True for labels such as "Expected Answer" or "Solution Code"."""
+    words = label.lower().split()
+    return "answer" in words or "solution" in words
+
+
+@cache
+def create_renderer() -> MarkdownIt:
+    """Return the Markdown renderer: raw HTML escaped, only safe links, code through Pygments."""
+    md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_code})
+    md.enable(["table", "strikethrough"])
+    md.validateLink = is_safe_link
+    md.add_render_rule("link_open", render_link_open)
+    md.add_render_rule("link_close", render_link_close)
+    md.add_render_rule("image", render_image)
+    return md
+
+
+def is_safe_link(url: str) -> bool:
+    """Allow http, https and mailto links, and relative paths (for local images)."""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return scheme in SAFE_SCHEMES or (not scheme and not url.strip().startswith("//"))
+
+
+def render_link_open(
+    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """Render a link; a relative link (which would go nowhere on a card) becomes plain text."""
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    plain = urlsplit(href).scheme.lower() not in SAFE_SCHEMES
+    # Links never nest, so one flag pairs this open with its close.
+    env["plain_link"] = plain
+    if plain:
+        return '<span class="link">'
+    return '<a href="' + html.escape(href) + '" rel="noopener noreferrer">'
+
+
+def render_link_close(
+    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """Close a link opened by render_link_open."""
+    return "</span>" if env.pop("plain_link", False) else "</a>"
+
+
+def render_image(
+    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """Render an image; images must be local files, packed with the deck, never fetched."""
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    images: dict[str, str] = env.get("images", {}) if isinstance(env, dict) else {}
+    if src in images:
+        return f'<img src="{html.escape(images[src])}" alt="{html.escape(alt)}">'
+    return f'<span class="image-missing">[image: {html.escape(alt or src)}]</span>'
+
+
+def highlight_code(code: str, lang: str, attrs: str) -> str:
+    """markdown-it highlight hook: Pygments with CSS classes, plain text for unknown languages."""
+    return highlight_block(code, (lang or "").strip().lower())
+
+
+@lru_cache(maxsize=4096)
+def highlight_block(code: str, lang: str) -> str:
+    """Highlight one code block to a `<pre>` element; cached so the deck and sheet share it."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    lexer: Any
+    try:
+        lexer = get_lexer_by_name(lang) if lang else None
+    except ClassNotFound:
+        lexer = None
+    language = html.escape(lang or "text")
+    if lexer is None:
+        body = html.escape(code)
+    else:
+        body = highlight(code, lexer, HtmlFormatter(nowrap=True))
+    return f'<pre class="highlight"><code class="language-{language}">{body}</code></pre>\n'

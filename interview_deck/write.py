@@ -1,0 +1,103 @@
+"""Write outputs atomically: a temporary file beside the target, then a rename."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import sqlite3
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from interview_deck.card import FIELDS, MODEL_ID, MODEL_NAME, DeckData
+from interview_deck.errors import OutputError, Problem
+
+# Zip entry times cannot predate 1980.
+ZIP_EPOCH = 315532800
+
+
+def write_apkg(deck: DeckData, target: Path, timestamp: float, media: dict[str, Path] | None = None) -> None:
+    """Write the deck as an .apkg; the same inputs and timestamp give the same bytes."""
+    import genanki
+
+    model = genanki.Model(
+        MODEL_ID,
+        MODEL_NAME,
+        fields=[{"name": name} for name in FIELDS],
+        templates=[{"name": "Card 1", "qfmt": deck.front, "afmt": deck.back}],
+        css=deck.css,
+        sort_field_index=0,
+    )
+    anki_deck = genanki.Deck(deck.deck_id, deck.name)
+    for note in deck.notes:
+        anki_deck.add_note(genanki.Note(model=model, fields=list(note.fields), tags=list(note.tags), guid=note.guid))
+    package = genanki.Package(anki_deck)
+
+    with tempfile.TemporaryDirectory() as scratch:
+        database = Path(scratch) / "collection.anki2"
+        connection = sqlite3.connect(database)
+        try:
+            package.write_to_db(connection.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
+            connection.commit()
+        finally:
+            connection.close()
+        media = media or {}
+        entry_time = time.gmtime(max(timestamp, ZIP_EPOCH))[:6]
+        with atomic_write(target) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+            write_zip_entry(archive, "collection.anki2", database.read_bytes(), entry_time)
+            names = sorted(media)
+            manifest = {str(i): name for i, name in enumerate(names)}
+            write_zip_entry(archive, "media", json.dumps(manifest).encode(), entry_time)
+            for i, name in enumerate(names):
+                write_zip_entry(archive, str(i), media[name].read_bytes(), entry_time)
+
+
+def write_zip_entry(archive: zipfile.ZipFile, name: str, data: bytes, when: tuple[int, ...]) -> None:
+    """Add one entry with a fixed time and permissions, so builds are reproducible."""
+    info = zipfile.ZipInfo(name, date_time=when)  # type: ignore[arg-type]
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def write_text(target: Path, text: str) -> None:
+    """Write a text output atomically."""
+    with atomic_write(target) as handle:
+        handle.write(text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def atomic_write(target: Path) -> Iterator[IO[bytes]]:
+    """Yield a temporary file beside `target` and rename it into place only if all went well."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        )
+    except OSError as e:
+        problem = Problem(target.parent, 0, "error", f"cannot write output folder: {e.strerror}")
+        raise OutputError([problem]) from None
+    temporary = Path(handle.name)
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def output_timestamp(*paths: Path) -> float:
+    """Return the notes' modification time: SOURCE_DATE_EPOCH, or the newest input's mtime."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return float(int(epoch))
+    return float(int(max(p.stat().st_mtime for p in paths)))

@@ -1,0 +1,78 @@
+"""Fixtures shared by the suite: the user's guide, built outputs, a real Anki collection, Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from interview_deck.build import BuildOptions, build
+
+REPO = Path(__file__).resolve().parent.parent
+GUIDE = REPO / "content" / "python-modules.md"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the user's guide once per session; return the output folder."""
+    out = tmp_path_factory.mktemp("built")
+    results = build([GUIDE], BuildOptions(out_dir=out))
+    assert not any(r.failed for r in results), [str(p) for r in results for p in r.problems]
+    return out
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Iterator[object]:
+    """A fresh, empty Anki collection (the real engine)."""
+    from anki.collection import Collection
+
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        yield col
+    finally:
+        col.close()
+
+
+def import_apkg(col: object, path: Path) -> object:
+    """Import an .apkg with Anki's default options: update notes and note types if newer, no merge."""
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+    from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition as Condition
+
+    options = ImportAnkiPackageOptions(
+        with_scheduling=False,
+        with_deck_configs=False,
+        merge_notetypes=False,
+        update_notes=Condition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
+        update_notetypes=Condition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
+    )
+    request = ImportAnkiPackageRequest(package_path=str(path), options=options)
+    return col.import_anki_package(request)  # type: ignore[attr-defined]
+
+
+def find_chromium() -> str | None:
+    """Return the path of Debian's chromium, or None."""
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The Chromium binary; skips with a reason when it is not installed."""
+    path = find_chromium()
+    if path is None:
+        pytest.skip("chromium is not installed (apt-get install chromium; .ci/run does this)")
+    return path

@@ -41,6 +41,7 @@ SECONDARY_LABEL = re.compile(
 SECTION_NOISE = re.compile(
     r"\bsection\s*[\dIVX]*\b|\bpart\s*[\dA-Z]?\b|\bquestions?\b|\(.*?\)|[#:—–|]|\s-\s", re.IGNORECASE
 )
+INTRO_HEADING = re.compile(r"^(introduction|overview|about this guide)\b", re.IGNORECASE)
 TOPIC_NOISE = re.compile(r"interview|guide|questions?|\bprep\b|cheat\s*sheet", re.IGNORECASE)
 
 
@@ -105,6 +106,7 @@ def parse_guide(source: Source) -> Guide:
     problems += find_unclosed_fences(source, tokens, lines)
     blocks = [t for t in tokens if t.level == 0 and t.nesting >= 0 and t.map is not None]
     headings = collect_headings(tokens)
+    headings_by_line = {h.line: h for h in headings}
     title = find_title(headings)
     section_lines = find_sections(headings, title)
 
@@ -118,15 +120,15 @@ def parse_guide(source: Source) -> Guide:
         assert block.map is not None
         start, end = block.map
         if block.type == "heading_open":
-            heading = next(h for h in headings if h.line == start + 1)
-            in_intro = heading is title
+            heading = headings_by_line[start + 1]
             question = QUESTION_HEADING.match(heading.text)
             if current is not None and heading.level > current.level and not question:
                 # A sub-heading inside a question is one of its fields.
                 current.fields.append(FieldDraft(heading.text, start + 1, "", end))
                 continue
             current = None
-            if heading is title:
+            in_intro = heading is title or INTRO_HEADING.match(heading.text) is not None
+            if in_intro:
                 continue
             if question:
                 current = start_question(question, heading, section, difficulty)
@@ -200,19 +202,28 @@ def find_sections(headings: list[Heading], title: Heading | None) -> dict[int, s
     """Map the line of each section heading to the section's name.
 
     A section is a heading that is neither a question nor a difficulty level and has
-    question headings beneath it: a Table of Contents, Introduction or Summary has none.
+    questions under it: a Table of Contents, Introduction or Summary has none.
     """
     sections = {}
     for i, heading in enumerate(headings):
         if heading is title or QUESTION_HEADING.match(heading.text) or DIFFICULTY.search(heading.text):
             continue
-        for below in headings[i + 1 :]:
-            if below.level <= heading.level:
-                break
-            if QUESTION_HEADING.match(below.text):
-                sections[heading.line] = name_section(heading.text)
-                break
+        if any(QUESTION_HEADING.match(h.text) for h in headings[i + 1 : find_span_end(headings, i)]):
+            sections[heading.line] = name_section(heading.text)
     return sections
+
+
+def find_span_end(headings: list[Heading], i: int) -> int:
+    """Return the index of the heading that ends heading i's part of the guide.
+
+    That is the next heading, other than a question, at the same depth or shallower:
+    levels like "### Easy Level" may sit at the same depth as their questions.
+    """
+    for j in range(i + 1, len(headings)):
+        below = headings[j]
+        if below.level <= headings[i].level and not QUESTION_HEADING.match(below.text):
+            return j
+    return len(headings)
 
 
 def start_question(
@@ -311,8 +322,9 @@ def check_declared_counts(
         if heading is title:
             found = len(questions)
         else:
-            end = next((h.line for h in headings[i + 1 :] if h.level <= heading.level), None)
-            found = sum(1 for q in questions if q.line > heading.line and (end is None or q.line < end))
+            end = find_span_end(headings, i)
+            last = headings[end].line if end < len(headings) else None
+            found = sum(1 for q in questions if q.line > heading.line and (last is None or q.line < last))
         if found != declared:
             warnings.append(
                 Problem(source.path, heading.line, "warning", f"heading declares {declared} questions but {found} follow")
@@ -391,11 +403,8 @@ def paragraph_text(lines: list[str], block: Token) -> str:
 
 
 def join_blocks(lines: list[str], blocks: list[Token]) -> str:
-    """Return the source of a run of blocks, from the first one's start to the last one's end."""
-    if not blocks:
-        return ""
-    assert blocks[0].map is not None and blocks[-1].map is not None
-    return join_lines(lines[blocks[0].map[0] : blocks[-1].map[1]])
+    """Return the source of some blocks, separated by blank lines."""
+    return "\n\n".join(join_lines(lines[b.map[0] : b.map[1]]) for b in blocks if b.map)
 
 
 def join_lines(lines: list[str]) -> str:

@@ -1,7 +1,8 @@
-"""Parse a guide's Markdown into a Guide: structure comes from markdown-it tokens and their line maps."""
+"""Parse a guide into a Guide, finding structure from markdown-it tokens and their line maps."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,12 +21,23 @@ QUESTION_HEADING = re.compile(
     r"^(?:q(?:uestion)?\s*#?\s*)?(?P<number>\d{1,4})\s*(?:[.):\-–—]\s*|\s+)(?P<title>.*)$",
     re.IGNORECASE,
 )
-DIFFICULTY_WORDS = ("easy", "medium", "hard", "beginner", "intermediate", "advanced", "expert", "basic")
+DIFFICULTY_WORDS = (
+    "easy",
+    "medium",
+    "hard",
+    "beginner",
+    "intermediate",
+    "advanced",
+    "expert",
+    "basic",
+)
 DIFFICULTY = re.compile(rf"\b({'|'.join(DIFFICULTY_WORDS)})\b", re.IGNORECASE)
 TRAILING_DIFFICULTY = re.compile(
     rf"\s*[(\[]\s*({'|'.join(DIFFICULTY_WORDS)})(?:\s+level)?\s*[)\]]\s*$", re.IGNORECASE
 )
-DECLARED_COUNT = re.compile(r"\((\d+)\s*(?:questions?|total|qs?)\)|(\d+)\s+questions\b", re.IGNORECASE)
+DECLARED_COUNT = re.compile(
+    r"\((\d+)\s*(?:questions?|total|qs?)\)|(\d+)\s+questions\b", re.IGNORECASE
+)
 DECLARED_RANGE = re.compile(r"\bq(?:uestions?)?\s*(\d+)\s*[–—-]\s*q?(\d+)\b", re.IGNORECASE)
 ID_COMMENT = re.compile(r"^<!--\s*id:\s*(?P<key>[\w.:/-]+)\s*-->$")
 PROMPT_LABEL = re.compile(
@@ -39,7 +51,8 @@ SECONDARY_LABEL = re.compile(
     r"why\b.*\bask|interviewer|follow[- ]?ups?\b|what\s+.*look(?:ing)?\s+for", re.IGNORECASE
 )
 SECTION_NOISE = re.compile(
-    r"\bsection\s*[\dIVX]*\b|\bpart\s*[\dA-Z]?\b|\bquestions?\b|\(.*?\)|[#:—–|]|\s-\s", re.IGNORECASE
+    r"\bsection\s*[\dIVX]*\b|\bpart\s*[\dA-Z]?\b|\bquestions?\b|\(.*?\)|[#:—–|]|\s-\s",
+    re.IGNORECASE,
 )
 INTRO_HEADING = re.compile(r"^(introduction|overview|about this guide)\b", re.IGNORECASE)
 TOPIC_NOISE = re.compile(r"interview|guide|questions?|\bprep\b|cheat\s*sheet", re.IGNORECASE)
@@ -150,9 +163,13 @@ def parse_guide(source: Source) -> Guide:
         text = lines[start]
         label = LABEL.match(text) if block.type == "paragraph_open" else None
         if label:
-            current.fields.append(FieldDraft(clean_label(label["label"]), start + 1, text[label.end() :], end))
-        elif not current.fields and block.type == "paragraph_open" and ID_COMMENT.match(
-            paragraph_text(lines, block)
+            current.fields.append(
+                FieldDraft(clean_label(label["label"]), start + 1, text[label.end() :], end)
+            )
+        elif (
+            not current.fields
+            and block.type == "paragraph_open"
+            and ID_COMMENT.match(paragraph_text(lines, block))
         ):
             current.key = ID_COMMENT.match(paragraph_text(lines, block))["key"]  # type: ignore[index]
         elif current.fields:
@@ -165,7 +182,14 @@ def parse_guide(source: Source) -> Guide:
     questions = assign_keys(source, questions, drafts, problems)
     if not questions and not problems:
         line = title.line if title else 1
-        problems.append(Problem(source.path, line, "error", "no questions found (expected headings like '### 1. Title')"))
+        problems.append(
+            Problem(
+                source.path,
+                line,
+                "error",
+                "no questions found (expected headings like '### 1. Title')",
+            )
+        )
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise GuideError(problems)
@@ -187,7 +211,7 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
 
 
 def find_title(headings: list[Heading]) -> Heading | None:
-    """Return the guide's title: its first heading, when no heading is shallower and it is no question."""
+    """Return the title: the first heading, unless it is a question or deeper than another."""
     if not headings:
         return None
     first = headings[0]
@@ -206,9 +230,15 @@ def find_sections(headings: list[Heading], title: Heading | None) -> dict[int, s
     """
     sections = {}
     for i, heading in enumerate(headings):
-        if heading is title or QUESTION_HEADING.match(heading.text) or DIFFICULTY.search(heading.text):
+        if (
+            heading is title
+            or QUESTION_HEADING.match(heading.text)
+            or DIFFICULTY.search(heading.text)
+        ):
             continue
-        if any(QUESTION_HEADING.match(h.text) for h in headings[i + 1 : find_span_end(headings, i)]):
+        if any(
+            QUESTION_HEADING.match(h.text) for h in headings[i + 1 : find_span_end(headings, i)]
+        ):
             sections[heading.line] = name_section(heading.text)
     return sections
 
@@ -235,10 +265,19 @@ def start_question(
     if trailing:
         difficulty = trailing.group(1).title()
         title = title[: trailing.start()].strip()
-    return QuestionDraft(int(match["number"]), strip_emphasis(title), section, difficulty, heading.line, heading.level)
+    return QuestionDraft(
+        int(match["number"]),
+        strip_emphasis(title),
+        section,
+        difficulty,
+        heading.line,
+        heading.level,
+    )
 
 
-def finish_question(source: Source, lines: list[str], draft: QuestionDraft, problems: list[Problem]) -> Question:
+def finish_question(
+    source: Source, lines: list[str], draft: QuestionDraft, problems: list[Problem]
+) -> Question:
     """Turn a draft into a Question, deciding which fields go on the card front."""
     fields: list[Field] = []
     on_front = True
@@ -256,9 +295,16 @@ def finish_question(source: Source, lines: list[str], draft: QuestionDraft, prob
         title = prompt.split("\n")[0].strip() or f"Question {draft.number}"
     if not any(not f.on_front for f in fields):
         problems.append(
-            Problem(source.path, draft.line, "error", f"question {draft.number} '{title}' has no answer field")
+            Problem(
+                source.path,
+                draft.line,
+                "error",
+                f"question {draft.number} '{title}' has no answer field",
+            )
         )
-    return Question(draft.number, title, draft.section, draft.difficulty, draft.line, tuple(fields), "")
+    return Question(
+        draft.number, title, draft.section, draft.difficulty, draft.line, tuple(fields), ""
+    )
 
 
 def assign_keys(
@@ -266,7 +312,7 @@ def assign_keys(
 ) -> list[Question]:
     """Give each question its identity key and report keys that appear twice."""
     numbers = [q.number for q in questions]
-    restarts = any(b <= a for a, b in zip(numbers, numbers[1:], strict=False))
+    restarts = any(b <= a for a, b in itertools.pairwise(numbers))
     seen: dict[str, Question] = {}
     keyed = []
     for question, draft in zip(questions, drafts, strict=True):
@@ -301,7 +347,12 @@ def find_unclosed_fences(source: Source, tokens: list[Token], lines: list[str]) 
             closed = last.startswith(fence.markup) and not last.strip(fence.markup[0])
             if not closed:
                 problems.append(
-                    Problem(source.path, start + 1, "error", f"code fence '{fence.markup}' opened here is never closed")
+                    Problem(
+                        source.path,
+                        start + 1,
+                        "error",
+                        f"code fence '{fence.markup}' opened here is never closed",
+                    )
                 )
     return problems
 
@@ -324,10 +375,17 @@ def check_declared_counts(
         else:
             end = find_span_end(headings, i)
             last = headings[end].line if end < len(headings) else None
-            found = sum(1 for q in questions if q.line > heading.line and (last is None or q.line < last))
+            found = sum(
+                1 for q in questions if q.line > heading.line and (last is None or q.line < last)
+            )
         if found != declared:
             warnings.append(
-                Problem(source.path, heading.line, "warning", f"heading declares {declared} questions but {found} follow")
+                Problem(
+                    source.path,
+                    heading.line,
+                    "warning",
+                    f"heading declares {declared} questions but {found} follow",
+                )
             )
     return warnings
 
@@ -345,8 +403,10 @@ def declared_count(text: str) -> int | None:
 
 def is_trailing_chat(rest: list[Token]) -> bool:
     """True if only plain paragraphs follow: a chat's closing words after the guide's last rule."""
-    return bool(rest) and all(t.type in ("paragraph_open", "hr") for t in rest) and not any(
-        t.type == "heading_open" for t in rest
+    return (
+        bool(rest)
+        and all(t.type in ("paragraph_open", "hr") for t in rest)
+        and not any(t.type == "heading_open" for t in rest)
     )
 
 
@@ -365,7 +425,7 @@ def name_section(text: str) -> str:
 
 
 def name_topic(title: str, path: Path) -> str:
-    """Return the guide's topic: "Python Modules — Interview Guide (30 Questions)" gives "Python Modules"."""
+    """Return the topic: "Python Modules — Interview Guide (30 Qs)" gives "Python Modules"."""
     title = re.sub(r"\(.*?\)", "", title)
     parts = [p.strip() for p in re.split(r"\s[—–-]\s|[:|—–]", title)]
     kept = [p for p in parts if p and not TOPIC_NOISE.search(p)]

@@ -58,10 +58,7 @@ def unwrap_guide(text: str) -> str:
     if opener is None:
         return text
     close = find_wrapper_close(lines, opener)
-    kept = [
-        line if opener < i < close else ""
-        for i, line in enumerate(lines)
-    ]
+    kept = [line if opener < i < close else "" for i, line in enumerate(lines)]
     return "\n".join(kept)
 
 
@@ -91,26 +88,25 @@ def find_wrapper_close(lines: list[str], opener: int) -> int:
         match = FENCE_LINE.match(lines[i])
         if match is None:
             continue
-        fence, bare = match["fence"], not match["info"] and not lines[i].strip(" `~")
         if inner is not None:
-            if bare and fence[0] == inner[0] and len(fence) >= len(inner):
+            if closes_fence(lines[i], inner):
                 inner = None
             continue
-        if bare and fence[0] == outer_fence[0] and len(fence) >= len(outer_fence):
+        if closes_fence(lines[i], outer_fence):
             if len(outer_fence) > 3:
                 return i
-            end = find_bare_close(lines, i, fence)
+            end = next((j for j in range(i + 1, len(lines)) if closes_fence(lines[j], "```")), None)
             if end is None or not any(line.strip() for line in lines[i + 1 : end]):
                 return i
-        inner = fence
+        inner = match["fence"]
     return len(lines)
 
 
-def find_bare_close(lines: list[str], start: int, fence: str) -> int | None:
-    """Return the index of the next bare fence after `start` that closes `fence`."""
-    for i in range(start + 1, len(lines)):
-        match = FENCE_LINE.match(lines[i])
-        if match and not match["info"] and match["fence"][0] == fence[0]:
-            if len(match["fence"]) >= len(fence) and not lines[i].strip(" `~"):
-                return i
-    return None
+def closes_fence(line: str, fence: str) -> bool:
+    """True if `line` is a bare fence that would close a block opened with `fence`."""
+    bare = line.strip()
+    return (
+        len(bare) >= len(fence)
+        and bare == fence[0] * len(bare)
+        and len(line) - len(line.lstrip()) < 4
+    )

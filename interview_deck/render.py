@@ -57,7 +57,7 @@ def render_guide(guide: Guide, images: Mapping[str, str] | None = None) -> Rende
     known = dict(images or {})
 
     def render(text: str) -> str:
-        return markdown.render(text, {"images": known})
+        return str(markdown.render(text, {"images": known}))
 
     questions = tuple(render_question(render, q) for q in guide.questions)
     return RenderedGuide(guide, render(guide.intro), questions)
@@ -91,7 +91,7 @@ def create_renderer() -> MarkdownIt:
     """Return the Markdown renderer: raw HTML escaped, only safe links, code through Pygments."""
     md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_code})
     md.enable(["table", "strikethrough"])
-    md.validateLink = is_safe_link
+    md.validateLink = is_safe_link  # type: ignore[method-assign]
     md.add_render_rule("link_open", render_link_open)
     md.add_render_rule("link_close", render_link_close)
     md.add_render_rule("image", render_image)

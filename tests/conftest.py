@@ -1,4 +1,4 @@
-"""Fixtures shared by the suite: the user's guide, built outputs, a real Anki collection, Chromium."""
+"""Shared fixtures: the user's guide, built outputs, a real Anki collection, Chromium."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def collection(tmp_path: Path) -> Iterator[object]:
 
 
 def import_apkg(col: object, path: Path) -> object:
-    """Import an .apkg with Anki's default options: update notes and note types if newer, no merge."""
+    """Import an .apkg with Anki's defaults: update notes and note types if newer, no merge."""
     from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
     from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition as Condition
 
@@ -55,7 +55,9 @@ def import_apkg(col: object, path: Path) -> object:
 
 def find_chromium() -> str | None:
     """Return the path of Debian's chromium, or None."""
-    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    return (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
 
 
 CHROMIUM_FLAGS = [

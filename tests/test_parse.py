@@ -120,7 +120,11 @@ def test_users_guide_special_cases() -> None:
     # Labels inside list items stay in the Expected Answer.
     answer = q1.fields[1]
     assert answer.label == "Expected Answer"
-    assert "- **Module:**" in answer.body and "**Package:**" in answer.body and "**Script:**" in answer.body
+    assert (
+        "- **Module:**" in answer.body
+        and "**Package:**" in answer.body
+        and "**Script:**" in answer.body
+    )
     # Q1's sample code is inside the wrapper, after the first bare ``` of the guide.
     assert q1.fields[-1].label == "Sample Code"
     assert "print(json.__path__)" in q1.fields[-1].body

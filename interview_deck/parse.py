@@ -42,7 +42,7 @@ DECLARED_RANGE = re.compile(r"\bq(?:uestions?)?\s*(\d+)\s*[–—-]\s*q?(\d+)\b"
 ID_COMMENT = re.compile(r"^<!--\s*id:\s*(?P<key>[\w.:/-]+)\s*-->$")
 PROMPT_LABEL = re.compile(
     r"^(?:the\s+)?(?:coding\s+|practical\s+|design\s+|debugging\s+)?"
-    r"(?:question|problem(?:\s+statement)?|task|prompt|challenge|exercise|scenario|context|given|"
+    r"(?:q|question|problem(?:\s+statement)?|task|prompt|challenge|exercise|scenario|context|given|"
     r"code|snippet|buggy\s+code|input|setup|constraints|requirements)$",
     re.IGNORECASE,
 )
@@ -51,9 +51,12 @@ SECONDARY_LABEL = re.compile(
     r"why\b.*\bask|interviewer|follow[- ]?ups?\b|what\s+.*look(?:ing)?\s+for", re.IGNORECASE
 )
 SECTION_NOISE = re.compile(
-    r"\bsection\s*[\dIVX]*\b|\bpart\s*[\dA-Z]?\b|\bquestions?\b|\(.*?\)|[#:—–|]|\s-\s",
+    r"\bsection\s*(?:\d+|[A-Z]|[IVX]+)?\b|\bpart\s*[\dA-Z]?\b|\bquestions?\b|\(.*?\)|[#:—–|]|\s-\s",
     re.IGNORECASE,
 )
+DIFFICULTY_LABEL = re.compile(r"^(difficulty|level)(\s+level)?$", re.IGNORECASE)
+# Emoji and other symbols that LLMs put in front of headings and labels.
+LEADING_SYMBOLS = re.compile(r"^[^\w`*(\[]+")
 INTRO_HEADING = re.compile(r"^(introduction|overview|about this guide)\b", re.IGNORECASE)
 TOPIC_NOISE = re.compile(r"interview|guide|questions?|\bprep\b|cheat\s*sheet", re.IGNORECASE)
 
@@ -103,12 +106,12 @@ class QuestionDraft:
 
 @dataclass
 class Heading:
-    """A heading token with its text, depth and 1-based line."""
+    """A heading with its text, depth and 1-based line; `is_question` if it starts a question."""
 
     level: int
     text: str
     line: int
-    index: int
+    is_question: bool
 
 
 def parse_guide(source: Source) -> Guide:
@@ -134,8 +137,7 @@ def parse_guide(source: Source) -> Guide:
         start, end = block.map
         if block.type == "heading_open":
             heading = headings_by_line[start + 1]
-            question = QUESTION_HEADING.match(heading.text)
-            if current is not None and heading.level > current.level and not question:
+            if current is not None and heading.level > current.level and not heading.is_question:
                 # A sub-heading inside a question is one of its fields.
                 current.fields.append(FieldDraft(heading.text, start + 1, "", end))
                 continue
@@ -143,8 +145,9 @@ def parse_guide(source: Source) -> Guide:
             in_intro = heading is title or INTRO_HEADING.match(heading.text) is not None
             if in_intro:
                 continue
-            if question:
-                current = start_question(question, heading, section, difficulty)
+            if heading.is_question:
+                number = drafts[-1].number + 1 if drafts else 1
+                current = start_question(heading, number, section, difficulty)
                 drafts.append(current)
             elif heading.line in section_lines:
                 section, difficulty = section_lines[heading.line], None
@@ -201,13 +204,34 @@ def parse_guide(source: Source) -> Guide:
 
 
 def collect_headings(tokens: list[Token]) -> list[Heading]:
-    """Return every top-level heading with its plain text."""
+    """Return every top-level heading with its plain text.
+
+    A heading starts a question if it is numbered ("### 7. Title", "### Q7: Title") or
+    if the paragraph right under it opens with a question or answer label.
+    """
     headings = []
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.level == 0 and token.map is not None:
             text = strip_emphasis(tokens[index + 1].content.strip())
-            headings.append(Heading(int(token.tag[1]), text, token.map[0] + 1, index))
+            after = tokens[index + 3 : index + 5]
+            opens_paragraph = len(after) == 2 and after[0].type == "paragraph_open"
+            label = LABEL.match(after[1].content) if opens_paragraph else None
+            labelled = label is not None and is_question_label(clean_label(label["label"]))
+            numbered = QUESTION_HEADING.match(text) is not None
+            headings.append(
+                Heading(int(token.tag[1]), text, token.map[0] + 1, numbered or labelled)
+            )
     return headings
+
+
+def is_question_label(label: str) -> bool:
+    """True for labels that only a question has: its prompt or its answer."""
+    return PROMPT_LABEL.match(label) is not None or is_answer_label(label)
+
+
+def is_answer_label(label: str) -> bool:
+    """True for labels such as "Expected Answer" or "Solution Code"."""
+    return MAIN_ANSWER_LABEL.search(label) is not None
 
 
 def find_title(headings: list[Heading]) -> Heading | None:
@@ -215,7 +239,7 @@ def find_title(headings: list[Heading]) -> Heading | None:
     if not headings:
         return None
     first = headings[0]
-    if QUESTION_HEADING.match(first.text) or re.match(r"(section|part)\b", first.text, re.I):
+    if first.is_question or re.match(r"(section|part)\b", first.text, re.I):
         return None
     if any(h.level < first.level for h in headings):
         return None
@@ -230,15 +254,9 @@ def find_sections(headings: list[Heading], title: Heading | None) -> dict[int, s
     """
     sections = {}
     for i, heading in enumerate(headings):
-        if (
-            heading is title
-            or QUESTION_HEADING.match(heading.text)
-            or DIFFICULTY.search(heading.text)
-        ):
+        if heading is title or heading.is_question or DIFFICULTY.search(heading.text):
             continue
-        if any(
-            QUESTION_HEADING.match(h.text) for h in headings[i + 1 : find_span_end(headings, i)]
-        ):
+        if any(h.is_question for h in headings[i + 1 : find_span_end(headings, i)]):
             sections[heading.line] = name_section(heading.text)
     return sections
 
@@ -251,22 +269,26 @@ def find_span_end(headings: list[Heading], i: int) -> int:
     """
     for j in range(i + 1, len(headings)):
         below = headings[j]
-        if below.level <= headings[i].level and not QUESTION_HEADING.match(below.text):
+        if below.level <= headings[i].level and not below.is_question:
             return j
     return len(headings)
 
 
 def start_question(
-    match: re.Match[str], heading: Heading, section: str | None, difficulty: str | None
+    heading: Heading, number: int, section: str | None, difficulty: str | None
 ) -> QuestionDraft:
-    """Begin a question from its heading; a trailing `(Medium)` overrides the level's difficulty."""
-    title = match["title"].strip()
+    """Begin a question from its heading; a trailing `(Medium)` overrides the level's difficulty.
+
+    `number` is used when the heading has none of its own.
+    """
+    match = QUESTION_HEADING.match(heading.text)
+    title = match["title"].strip() if match else heading.text
     trailing = TRAILING_DIFFICULTY.search(title)
     if trailing:
         difficulty = trailing.group(1).title()
         title = title[: trailing.start()].strip()
     return QuestionDraft(
-        int(match["number"]),
+        int(match["number"]) if match else number,
         strip_emphasis(title),
         section,
         difficulty,
@@ -281,8 +303,13 @@ def finish_question(
     """Turn a draft into a Question, deciding which fields go on the card front."""
     fields: list[Field] = []
     on_front = True
+    difficulty = draft.difficulty
     for d in draft.fields:
         body = join_lines([d.first_text, *lines[d.line : d.end]])
+        if DIFFICULTY_LABEL.match(d.label) and DIFFICULTY.fullmatch(body.strip(" *_()[]")):
+            # "**Difficulty:** Medium" describes the question; it is not a field.
+            difficulty = body.strip(" *_()[]").title()
+            continue
         if d.label and not body:
             problems.append(Problem(source.path, d.line, "error", f"label '{d.label}' has no text"))
         # Prompt-like fields stay on the front until the first field that is not one.
@@ -302,9 +329,7 @@ def finish_question(
                 f"question {draft.number} '{title}' has no answer field",
             )
         )
-    return Question(
-        draft.number, title, draft.section, draft.difficulty, draft.line, tuple(fields), ""
-    )
+    return Question(draft.number, title, draft.section, difficulty, draft.line, tuple(fields), "")
 
 
 def assign_keys(
@@ -368,7 +393,7 @@ def check_declared_counts(
     warnings = []
     for i, heading in enumerate(headings):
         declared = declared_count(heading.text)
-        if declared is None or QUESTION_HEADING.match(heading.text):
+        if declared is None or heading.is_question:
             continue
         if heading is title:
             found = len(questions)
@@ -418,7 +443,7 @@ def name_difficulty(text: str) -> str | None:
 
 def name_section(text: str) -> str:
     """Return a section's short name: "SECTION 1 — THEORY QUESTIONS (20 TOTAL)" gives "Theory"."""
-    name = " ".join(SECTION_NOISE.sub(" ", text).split()).strip(" .-")
+    name = " ".join(SECTION_NOISE.sub(" ", LEADING_SYMBOLS.sub("", text)).split()).strip(" .-")
     if not name:
         return text.strip()
     return name.title() if name.isupper() or name.islower() else name
@@ -431,13 +456,13 @@ def name_topic(title: str, path: Path) -> str:
     kept = [p for p in parts if p and not TOPIC_NOISE.search(p)]
     if not kept:
         kept = [TOPIC_NOISE.sub("", title).strip(" -—–:")]
-    topic = " ".join(" ".join(kept).split())
+    topic = LEADING_SYMBOLS.sub("", " ".join(" ".join(kept).split()))
     return topic or path.stem.replace("-", " ").replace("_", " ").title()
 
 
 def clean_label(label: str) -> str:
-    """Tidy a field label: no surrounding spaces or trailing colon."""
-    return " ".join(label.strip().rstrip(":").split())
+    """Tidy a field label: no emoji or symbols in front, no trailing colon, single spaces."""
+    return " ".join(LEADING_SYMBOLS.sub("", label).strip().rstrip(":").split())
 
 
 def strip_emphasis(text: str) -> str:

@@ -15,6 +15,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from interview_deck.model import Field, Guide, Question
+from interview_deck.parse import is_answer_label
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
 
@@ -70,7 +71,7 @@ def render_question(render: Callable[[str], str], question: Question) -> Rendere
         return RenderedField(f.label, render(f.body), f.secondary)
 
     answers = question.answer_fields
-    main = next((f for f in answers if is_main_answer(f.label)), answers[0] if answers else None)
+    main = next((f for f in answers if is_answer_label(f.label)), answers[0] if answers else None)
     return RenderedQuestion(
         question,
         create_renderer().renderInline(question.title),
@@ -78,12 +79,6 @@ def render_question(render: Callable[[str], str], question: Question) -> Rendere
         render_field(main) if main else None,
         tuple(render_field(f) for f in answers if f is not main),
     )
-
-
-def is_main_answer(label: str) -> bool:
-    """True for labels such as "Expected Answer" or "Solution Code"."""
-    words = label.lower().split()
-    return "answer" in words or "solution" in words
 
 
 @cache

@@ -39,7 +39,7 @@ DECLARED_COUNT = re.compile(
     r"\((\d+)\s*(?:questions?|total|qs?)\)|(\d+)\s+questions\b", re.IGNORECASE
 )
 DECLARED_RANGE = re.compile(r"\bq(?:uestions?)?\s*(\d+)\s*[–—-]\s*q?(\d+)\b", re.IGNORECASE)
-ID_COMMENT = re.compile(r"^<!--\s*id:\s*(?P<key>[\w.:/-]+)\s*-->$")
+ID_COMMENT = re.compile(r"^<!--\s*id:\s*(?P<key>[^>]*?)\s*-->$", re.IGNORECASE)
 PROMPT_LABEL = re.compile(
     r"^(?:the\s+)?(?:coding\s+|practical\s+|design\s+|debugging\s+)?"
     r"(?:q|question|problem(?:\s+statement)?|task|prompt|challenge|exercise|scenario|context|given|"
@@ -164,17 +164,15 @@ def parse_guide(source: Source) -> Guide:
         if current is None:
             continue
         text = lines[start]
-        label = LABEL.match(text) if block.type == "paragraph_open" else None
+        is_paragraph = block.type == "paragraph_open"
+        label = LABEL.match(text) if is_paragraph else None
+        id_comment = ID_COMMENT.match(paragraph_text(lines, block)) if is_paragraph else None
         if label:
             current.fields.append(
                 FieldDraft(clean_label(label["label"]), start + 1, text[label.end() :], end)
             )
-        elif (
-            not current.fields
-            and block.type == "paragraph_open"
-            and ID_COMMENT.match(paragraph_text(lines, block))
-        ):
-            current.key = ID_COMMENT.match(paragraph_text(lines, block))["key"]  # type: ignore[index]
+        elif id_comment and not current.fields:
+            current.key = id_comment["key"]
         elif current.fields:
             current.fields[-1].end = end
         else:
@@ -341,8 +339,9 @@ def assign_keys(
     seen: dict[str, Question] = {}
     keyed = []
     for question, draft in zip(questions, drafts, strict=True):
-        key = draft.key or normalise_title(question.title)
-        if restarts and not draft.key:
+        # An explicit id is normalised like a title, so `<!-- id: Old Title -->` keeps a note.
+        key = normalise_title(draft.key or question.title)
+        if restarts:
             key = f"{slugify(question.section or '')}/{key}"
         if key in seen:
             first = seen[key]

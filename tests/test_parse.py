@@ -182,8 +182,18 @@ def test_id_comment_overrides_identity(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     question = parse(guide).questions[0]
-    assert question.key == "stable-key"
+    assert question.key == "stable key"
     assert [f.label for f in question.fields] == ["Question", "Answer"]
+
+
+def test_id_comment_with_the_old_title_keeps_the_old_key(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.md", tmp_path / "new.md"
+    old.write_text("# T\n\n### 1. Old Title!\n**Question:** Q?\n**Answer:** A.\n", encoding="utf-8")
+    new.write_text(
+        "# T\n\n### 1. New title\n<!-- id: Old Title! -->\n**Question:** Q?\n**Answer:** A.\n",
+        encoding="utf-8",
+    )
+    assert parse(new).questions[0].key == parse(old).questions[0].key == "old title"
 
 
 def test_duplicate_title_names_both_lines(tmp_path: Path) -> None:

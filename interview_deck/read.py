@@ -10,7 +10,8 @@ from interview_deck.errors import GuideError, Problem
 
 # A fence line: up to three spaces, three or more backticks or tildes, then an info string.
 FENCE_LINE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\s`]*)[^`]*$")
-HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+# A numbered question heading: once one is seen, a ```markdown fence is an example, not a wrapper.
+QUESTION_LINE = re.compile(r"^ {0,3}#{1,6}\s+\**(?:q(?:uestion)?\s*)?\d+[.):]", re.IGNORECASE)
 WRAPPER_INFO = {"markdown", "md"}
 
 
@@ -63,9 +64,9 @@ def unwrap_guide(text: str) -> str:
 
 
 def find_wrapper_opener(lines: list[str]) -> int | None:
-    """Return the index of a ```markdown line that comes before the guide's first heading."""
+    """Return the index of a ```markdown fence that opens the document, before any question."""
     for i, line in enumerate(lines):
-        if HEADING_LINE.match(line):
+        if QUESTION_LINE.match(line):
             return None
         match = FENCE_LINE.match(line)
         if match:

@@ -21,6 +21,10 @@ QUESTION_HEADING = re.compile(
     r"^(?:q(?:uestion)?\s*#?\s*)?(?P<number>\d{1,4})\s*(?:[.):\-–—]\s*|\s+)(?P<title>.*)$",
     re.IGNORECASE,
 )
+# "### Question 7" with the question itself only in the field below.
+BARE_QUESTION_HEADING = re.compile(
+    r"^q(?:uestion)?\s*#?\s*(?P<number>\d{1,4})\s*[.):]?$", re.IGNORECASE
+)
 DIFFICULTY_WORDS = (
     "easy",
     "medium",
@@ -113,6 +117,11 @@ class Heading:
     line: int
     is_question: bool
 
+    @property
+    def is_level(self) -> bool:
+        """True for a difficulty level heading such as "## Easy Level (6 Questions)"."""
+        return not self.is_question and DIFFICULTY.search(self.text) is not None
+
 
 def parse_guide(source: Source) -> Guide:
     """Parse one guide; raise GuideError with every problem if it cannot become a deck."""
@@ -130,6 +139,7 @@ def parse_guide(source: Source) -> Guide:
     intro_blocks: list[Token] = []
     section: str | None = None
     difficulty: str | None = None
+    difficulty_depth = 0
     current: QuestionDraft | None = None
     in_intro = False
     for position, block in enumerate(blocks):
@@ -150,9 +160,12 @@ def parse_guide(source: Source) -> Guide:
                 current = start_question(heading, number, section, difficulty)
                 drafts.append(current)
             elif heading.line in section_lines:
-                section, difficulty = section_lines[heading.line], None
-            elif DIFFICULTY.search(heading.text):
-                difficulty = name_difficulty(heading.text)
+                section = section_lines[heading.line]
+                # A section nested under a level heading keeps that level's difficulty.
+                if heading.level <= difficulty_depth:
+                    difficulty, difficulty_depth = None, 0
+            elif heading.is_level:
+                difficulty, difficulty_depth = name_difficulty(heading.text), heading.level
             continue
         if block.type == "hr":
             if current is None or is_trailing_chat(blocks[position + 1 :]):
@@ -215,7 +228,7 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
             opens_paragraph = len(after) == 2 and after[0].type == "paragraph_open"
             label = LABEL.match(after[1].content) if opens_paragraph else None
             labelled = label is not None and is_question_label(clean_label(label["label"]))
-            numbered = QUESTION_HEADING.match(text) is not None
+            numbered = match_question_heading(text) is not None
             headings.append(
                 Heading(int(token.tag[1]), text, token.map[0] + 1, numbered or labelled)
             )
@@ -252,7 +265,7 @@ def find_sections(headings: list[Heading], title: Heading | None) -> dict[int, s
     """
     sections = {}
     for i, heading in enumerate(headings):
-        if heading is title or heading.is_question or DIFFICULTY.search(heading.text):
+        if heading is title or heading.is_question or heading.is_level:
             continue
         if any(h.is_question for h in headings[i + 1 : find_span_end(headings, i)]):
             sections[heading.line] = name_section(heading.text)
@@ -262,14 +275,24 @@ def find_sections(headings: list[Heading], title: Heading | None) -> dict[int, s
 def find_span_end(headings: list[Heading], i: int) -> int:
     """Return the index of the heading that ends heading i's part of the guide.
 
-    That is the next heading, other than a question, at the same depth or shallower:
-    levels like "### Easy Level" may sit at the same depth as their questions.
+    That is the next heading at the same depth or shallower, other than a question (levels
+    like "### Easy Level" may sit at the same depth as their questions) and, for a section,
+    other than a difficulty level (which may sit at the same depth as its section).
     """
+    heading = headings[i]
     for j in range(i + 1, len(headings)):
         below = headings[j]
-        if below.level <= headings[i].level and not below.is_question:
-            return j
+        if below.level > heading.level or below.is_question:
+            continue
+        if below.is_level and not heading.is_level:
+            continue
+        return j
     return len(headings)
+
+
+def match_question_heading(text: str) -> re.Match[str] | None:
+    """Match a numbered question heading: "7. Title", "Q7: Title", "Question 7"."""
+    return QUESTION_HEADING.match(text) or BARE_QUESTION_HEADING.match(text)
 
 
 def start_question(
@@ -279,8 +302,8 @@ def start_question(
 
     `number` is used when the heading has none of its own.
     """
-    match = QUESTION_HEADING.match(heading.text)
-    title = match["title"].strip() if match else heading.text
+    match = match_question_heading(heading.text)
+    title = (match.groupdict().get("title") or "").strip() if match else heading.text
     trailing = TRAILING_DIFFICULTY.search(title)
     if trailing:
         difficulty = trailing.group(1).title()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -65,6 +66,7 @@ INTRO_HEADING = re.compile(r"^(introduction|overview|about this guide)\b", re.IG
 TOPIC_NOISE = re.compile(r"interview|guide|questions?|\bprep\b|cheat\s*sheet", re.IGNORECASE)
 
 
+@cache
 def create_parser() -> MarkdownIt:
     """Return the markdown-it parser used to find a guide's structure."""
     md = MarkdownIt("commonmark", {"html": False})

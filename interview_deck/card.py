@@ -86,7 +86,11 @@ def render_note(rendered: RenderedGuide, position: int, rq: RenderedQuestion) ->
 def render_field(field: RenderedField, with_label: bool = True) -> str:
     """Return a field as a labelled section; interviewer notes are marked secondary."""
     classes = "field field-secondary" if field.secondary else "field"
-    label = f'<div class="field-label">{html.escape(field.label)}</div>' if field.label and with_label else ""
+    label = (
+        f'<div class="field-label">{html.escape(field.label)}</div>'
+        if field.label and with_label
+        else ""
+    )
     return f'<section class="{classes}">{label}{field.html}</section>'
 
 

@@ -21,7 +21,9 @@ from interview_deck.errors import OutputError, Problem
 ZIP_EPOCH = 315532800
 
 
-def write_apkg(deck: DeckData, target: Path, timestamp: float, media: dict[str, Path] | None = None) -> None:
+def write_apkg(
+    deck: DeckData, target: Path, timestamp: float, media: dict[str, Path] | None = None
+) -> None:
     """Write the deck as an .apkg; the same inputs and timestamp give the same bytes."""
     import genanki
 
@@ -34,21 +36,35 @@ def write_apkg(deck: DeckData, target: Path, timestamp: float, media: dict[str, 
         sort_field_index=0,
     )
     anki_deck = genanki.Deck(deck.deck_id, deck.name)
-    for note in deck.notes:
-        anki_deck.add_note(genanki.Note(model=model, fields=list(note.fields), tags=list(note.tags), guid=note.guid))
+    # New cards come up in the guide's order, even beside other decks' notes with clashing ids.
+    for position, note in enumerate(deck.notes, 1):
+        anki_deck.add_note(
+            genanki.Note(
+                model=model,
+                fields=list(note.fields),
+                tags=list(note.tags),
+                guid=note.guid,
+                due=position,
+            )
+        )
     package = genanki.Package(anki_deck)
 
     with tempfile.TemporaryDirectory() as scratch:
         database = Path(scratch) / "collection.anki2"
         connection = sqlite3.connect(database)
         try:
-            package.write_to_db(connection.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
+            package.write_to_db(
+                connection.cursor(), timestamp, itertools.count(int(timestamp * 1000))
+            )
             connection.commit()
         finally:
             connection.close()
         media = media or {}
         entry_time = time.gmtime(max(timestamp, ZIP_EPOCH))[:6]
-        with atomic_write(target) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        with (
+            atomic_write(target) as handle,
+            zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive,
+        ):
             write_zip_entry(archive, "collection.anki2", database.read_bytes(), entry_time)
             names = sorted(media)
             manifest = {str(i): name for i, name in enumerate(names)}
@@ -57,7 +73,9 @@ def write_apkg(deck: DeckData, target: Path, timestamp: float, media: dict[str, 
                 write_zip_entry(archive, str(i), media[name].read_bytes(), entry_time)
 
 
-def write_zip_entry(archive: zipfile.ZipFile, name: str, data: bytes, when: tuple[int, ...]) -> None:
+def write_zip_entry(
+    archive: zipfile.ZipFile, name: str, data: bytes, when: tuple[int, ...]
+) -> None:
     """Add one entry with a fixed time and permissions, so builds are reproducible."""
     info = zipfile.ZipInfo(name, date_time=when)  # type: ignore[arg-type]
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -76,7 +94,8 @@ def atomic_write(target: Path) -> Iterator[IO[bytes]]:
     """Yield a temporary file beside `target` and rename it into place only if all went well."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile(
+        # Opened here so a folder we cannot write is reported; closed by `with handle` below.
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
             dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
         )
     except OSError as e:
@@ -90,6 +109,10 @@ def atomic_write(target: Path) -> Iterator[IO[bytes]]:
             os.fsync(handle.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, target)
+    except OSError as e:
+        # e.g. a folder in the target's place, or a full disk: a message, not a traceback.
+        temporary.unlink(missing_ok=True)
+        raise OutputError([Problem(target, 0, "error", f"cannot write: {e.strerror}")]) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

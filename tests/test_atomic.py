@@ -1,0 +1,82 @@
+"""Nothing lost: a killed build or two builds at once never leave a half-written output."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from interview_deck.build import BuildOptions, build
+
+from .conftest import REPO
+from .test_scale import count_notes, generate_guide
+
+
+def start_build(*args: str) -> subprocess.Popen[bytes]:
+    """Start `interview-deck build` in its own process."""
+    command = [sys.executable, "-m", "interview_deck", "build", *args]
+    return subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def assert_complete_deck(apkg: Path, questions: int) -> None:
+    """The .apkg is a whole zip whose collection holds every question."""
+    with zipfile.ZipFile(apkg) as archive:
+        assert archive.testzip() is None
+    assert count_notes(apkg) == questions
+
+
+def assert_complete_sheet(html: Path, questions: int) -> None:
+    """The cheat sheet is a whole page with every question."""
+    text = html.read_text(encoding="utf-8")
+    assert text.rstrip().endswith("</html>")
+    assert text.count('<article class="question"') == questions
+
+
+@pytest.mark.slow
+def test_sigkill_while_writing_leaves_previous_or_complete_files(tmp_path: Path) -> None:
+    guide, out = tmp_path / "huge.md", tmp_path / "out"
+    guide.write_text(generate_guide(20), encoding="utf-8")
+    [previous] = build([guide], BuildOptions(out_dir=out))
+    assert not previous.failed
+    before = {p.name: p.read_bytes() for p in previous.outputs}
+
+    guide.write_text(generate_guide(3000), encoding="utf-8")
+    process = start_build(str(guide), "--out", str(out))
+    seen: list[str] = []
+    while process.poll() is None and not seen:
+        seen = [p.name for p in out.iterdir() if p.name.endswith(".tmp") and "huge" in p.name]
+        time.sleep(0.001)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    # Killed while a temporary output existed: the build was cut off mid-write.
+    assert seen and process.returncode == -signal.SIGKILL
+
+    visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert visible == ["huge.apkg", "huge.html"]
+    for name, old in before.items():
+        path = out / name
+        if path.read_bytes() == old:
+            continue
+        if name.endswith(".apkg"):
+            assert_complete_deck(path, 3000)
+        else:
+            assert_complete_sheet(path, 3000)
+
+
+def test_two_builds_at_once_into_one_folder_both_write_valid_files(tmp_path: Path) -> None:
+    folder, out = tmp_path / "guides", tmp_path / "out"
+    folder.mkdir()
+    for name in ("alpha", "beta"):
+        (folder / f"{name}.md").write_text(generate_guide(300, topic=name), encoding="utf-8")
+    processes = [start_build(str(folder), "--out", str(out), "--jobs", "1") for _ in range(2)]
+    outcomes = [(p.communicate()[1], p.returncode) for p in processes]
+    assert outcomes == [(b"", 0), (b"", 0)]
+    for name in ("alpha", "beta"):
+        assert_complete_deck(out / f"{name}.apkg", 300)
+        assert_complete_sheet(out / f"{name}.html", 300)
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]

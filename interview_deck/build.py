@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interview_deck.errors import GuideError, Problem
-from interview_deck.sheet import Paper, SheetKind
+
+if TYPE_CHECKING:
+    # Only for annotations: importing sheet would pull in markdown-it and slow `--help`.
+    from interview_deck.sheet import Paper, SheetKind
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -34,6 +38,10 @@ class GuideResult:
     questions: int = 0
     cards: int = 0
     outputs: tuple[Path, ...] = field(default=())
+    # Files besides the guide that the outputs were made from (its images).
+    inputs: tuple[Path, ...] = field(default=())
+    # True when the outputs were already up to date and nothing was rebuilt.
+    cached: bool = False
 
     @property
     def failed(self) -> bool:
@@ -64,20 +72,24 @@ def find_guides(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
 
 
 def check_guide(path: Path) -> GuideResult:
-    """Read and parse one guide without writing anything."""
+    """Read and parse one guide, and check its images, without writing anything."""
+    from interview_deck.images import find_images
     from interview_deck.parse import parse_guide
     from interview_deck.read import read_source
 
     try:
-        guide = parse_guide(read_source(path))
+        source = read_source(path)
+        guide = parse_guide(source)
+        _, image_warnings = find_images(source)
     except GuideError as e:
         return GuideResult(path, tuple(e.problems))
-    return GuideResult(path, guide.warnings, len(guide.questions))
+    return GuideResult(path, guide.warnings + image_warnings, len(guide.questions))
 
 
 def build_guide(path: Path, options: BuildOptions) -> GuideResult:
     """Build one guide's deck and cheat sheet; write nothing unless every stage succeeded."""
     from interview_deck.card import render_deck
+    from interview_deck.images import encode_data_uri, find_images
     from interview_deck.parse import parse_guide
     from interview_deck.read import read_source
     from interview_deck.render import render_guide
@@ -89,27 +101,69 @@ def build_guide(path: Path, options: BuildOptions) -> GuideResult:
         source = read_source(path)
         # parse: questions, their fields and the lines they start on
         guide = parse_guide(source)
+        # images: local files beside the guide, checked before any of them is read
+        images, image_warnings = find_images(source)
         # render: Markdown and code to HTML, once for both outputs
-        rendered = render_guide(guide)
+        rendered = render_guide(guide, images={i.src: i.media_name for i in images})
         # model: the notes of the deck, and the cheat sheet's page
         deck = render_deck(rendered, options.parent)
+        if images:
+            # The sheet is one self-contained file, so its images are inlined (code stays cached).
+            rendered = render_guide(guide, images={i.src: encode_data_uri(i) for i in images})
         sheet = render_sheet(rendered, options.sheet, options.paper)
         # write: each output to a temporary file, then renamed into place
         apkg = options.out_dir / f"{guide.stem}.apkg"
         html = options.out_dir / f"{guide.stem}.html"
-        timestamp = output_timestamp(path, *TEMPLATES.iterdir())
-        write_apkg(deck, apkg, timestamp)
+        timestamp = output_timestamp(path, *TEMPLATES.iterdir(), *(i.path for i in images))
+        write_apkg(deck, apkg, timestamp, media={i.media_name: i.path for i in images})
         write_text(html, sheet)
+        outputs: tuple[Path, ...] = (apkg, html)
+        if options.pdf:
+            from interview_deck.pdf import write_pdf
+
+            pdf = options.out_dir / f"{guide.stem}.pdf"
+            write_pdf(html, pdf)
+            outputs += (pdf,)
     except GuideError as e:
         return GuideResult(path, tuple(e.problems))
-    return GuideResult(path, guide.warnings, len(guide.questions), len(deck.notes), (apkg, html))
+    warnings = guide.warnings + image_warnings
+    inputs = tuple(i.path for i in images)
+    return GuideResult(path, warnings, len(guide.questions), len(deck.notes), outputs, inputs)
 
 
-def build(paths: Iterable[Path], options: BuildOptions, jobs: int | None = None) -> list[GuideResult]:
+def build(
+    paths: Iterable[Path], options: BuildOptions, jobs: int | None = None
+) -> list[GuideResult]:
     """Build every guide under `paths`, in parallel, returning results in input order."""
+    _, results = stream_build(paths, options, jobs)
+    return list(results)
+
+
+def stream_build(
+    paths: Iterable[Path], options: BuildOptions, jobs: int | None = None
+) -> tuple[int, Iterator[GuideResult]]:
+    """Start a build; return how many results will come and an iterator over them, in input order.
+
+    A guide whose cache entry shows unchanged inputs and untouched outputs is not rebuilt.
+    """
+    from interview_deck.cache import compute_key, hash_environment, load_result
+
     guides, problems = find_guides(paths)
-    results = [GuideResult(p.path, (p,)) for p in problems]
-    return results + list(map_guides(guides, options, jobs))
+    environment = hash_environment(options)
+    keys = {guide: compute_key(guide, environment) for guide in guides}
+    cached: dict[Path, GuideResult] = {}
+    for guide, key in keys.items():
+        hit = load_result(guide, options, key) if key else None
+        if hit is not None:
+            cached[guide] = hit
+    built = map_guides([g for g in guides if g not in cached], options, jobs, keys)
+
+    def merge() -> Iterator[GuideResult]:
+        yield from (GuideResult(p.path, (p,)) for p in problems)
+        for guide in guides:
+            yield cached[guide] if guide in cached else next(built)
+
+    return len(problems) + len(guides), merge()
 
 
 def check(paths: Iterable[Path], jobs: int | None = None) -> list[GuideResult]:
@@ -119,11 +173,61 @@ def check(paths: Iterable[Path], jobs: int | None = None) -> list[GuideResult]:
     return results + [check_guide(g) for g in guides]
 
 
-def map_guides(guides: list[Path], options: BuildOptions, jobs: int | None) -> Iterator[GuideResult]:
-    """Build each guide, on all cores when there is more than one guide."""
+def map_guides(
+    guides: list[Path],
+    options: BuildOptions,
+    jobs: int | None,
+    keys: dict[Path, str | None] | None = None,
+) -> Iterator[GuideResult]:
+    """Build each guide, on all cores if there are several; cache each success under its key."""
+    keys = keys or {}
     workers = min(jobs or os.cpu_count() or 1, len(guides))
     if workers <= 1:
-        yield from (build_guide(g, options) for g in guides)
+        yield from (build_and_remember(g, options, keys.get(g)) for g in guides)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(build_guide, guides, [options] * len(guides), chunksize=1)
+    from concurrent.futures import ProcessPoolExecutor
+
+    prepare_workers()
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=start_worker)
+    try:
+        tasks = [keys.get(g) for g in guides]
+        yield from pool.map(build_and_remember, guides, [options] * len(guides), tasks, chunksize=1)
+    finally:
+        # On Ctrl-C (or a consumer that stops early) do not wait for guides nobody will see.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def build_and_remember(path: Path, options: BuildOptions, key: str | None) -> GuideResult:
+    """Build one guide, then record it in the cache so that it is skipped while unchanged."""
+    from interview_deck.cache import store_result
+
+    result = build_guide(path, options)
+    if key is not None and not result.failed:
+        # A cache entry that cannot be written only costs a rebuild next time.
+        with contextlib.suppress(OSError, GuideError):
+            store_result(result, options, key)
+    return result
+
+
+def start_worker() -> None:
+    """Set up a worker: Ctrl-C is for the parent, and the garbage collector skips imports."""
+    import gc
+    import signal
+
+    # The parent stops the pool on Ctrl-C; a worker that died of it would print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Everything loaded so far lives as long as the worker: scanning it on every collection
+    # cost a fifth of the build time.
+    gc.freeze()
+
+
+def prepare_workers() -> None:
+    """Import the pipeline once in this process, so forked workers start with it loaded."""
+    import genanki  # noqa: F401
+    import pygments.formatters.html
+    import pygments.lexers.python  # noqa: F401
+
+    from interview_deck import card, images, sheet, write  # noqa: F401
+    from interview_deck.theme import render_code_css
+
+    render_code_css()

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
 from interview_deck import __version__
-from interview_deck.build import BuildOptions, GuideResult, build, check
+from interview_deck.build import BuildOptions, GuideResult, check, stream_build
 
 CONTENT = Path("content")
 OUTPUT = Path("output")
+# A build that is done within this many seconds needs no progress bar.
+PROGRESS_DELAY = 1.0
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
@@ -49,12 +55,26 @@ def build_command(
 ) -> None:
     """Build decks and cheat sheets from guides (files or folders; default: content/)."""
     options = BuildOptions(out_dir, parent, sheet, paper, pdf)  # type: ignore[arg-type]
-    results = build(paths or (CONTENT,), options, jobs)
-    for result in results:
-        report_problems(result)
-        if not result.failed:
-            click.echo(summarise(result))
-    exit_on_errors(results, strict=False)
+    total, results = stream_build(paths or (CONTENT,), options, jobs)
+    exit_on_errors(echo_results(total, results), strict=False)
+
+
+@cli.command("watch", params=list(build_command.params))
+def watch_command(paths: tuple[Path, ...], jobs: int | None, **choices: Any) -> None:
+    """Build, then rebuild each guide when it, an image or a template is saved; Ctrl-C stops."""
+    from interview_deck.watch import watch_guides
+
+    options = BuildOptions(**choices)
+    paths = paths or (CONTENT,)
+    try:
+        total, results = stream_build(paths, options, jobs)
+        echo_results(total, results)
+        shown = ", ".join(str(p) for p in paths)
+        click.echo(f"Watching {shown} and the templates for changes (Ctrl-C to stop)...")
+        watch_guides(paths, options, echo_rebuild, jobs)
+    except KeyboardInterrupt:
+        pass
+    click.echo("Stopped watching.")
 
 
 @cli.command("check")
@@ -66,6 +86,50 @@ def check_command(paths: tuple[Path, ...], strict: bool) -> None:
     for result in results:
         report_problems(result)
     exit_on_errors(results, strict)
+
+
+def echo_results(total: int, results: Iterator[GuideResult]) -> list[GuideResult]:
+    """Print each guide's summary as it is built; past a second, a progress bar on a terminal."""
+    finished: list[GuideResult] = []
+    deadline = time.monotonic() + PROGRESS_DELAY
+    for result in results:
+        echo_result(result)
+        finished.append(result)
+        if is_terminal() and time.monotonic() > deadline and len(finished) < total:
+            break
+    else:
+        return finished
+    # Lines printed under a live bar would break it, so the rest are printed once it is done.
+    with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
+        bar.update(len(finished))
+        pending = []
+        for result in results:
+            pending.append(result)
+            bar.update(1)
+    for result in pending:
+        echo_result(result)
+    return finished + pending
+
+
+def is_terminal() -> bool:
+    """True if stderr, where the progress bar goes, is a terminal."""
+    return sys.stderr.isatty()
+
+
+def echo_result(result: GuideResult) -> None:
+    """Print a guide's problems, and its summary if it was built."""
+    report_problems(result)
+    if not result.failed:
+        click.echo(summarise(result))
+
+
+def echo_rebuild(result: GuideResult) -> None:
+    """Print one line for a guide the watcher rebuilt, with the time it happened."""
+    stamp = time.strftime("%H:%M:%S")
+    for problem in result.problems:
+        click.echo(f"[{stamp}] {problem}", err=True)
+    if not result.failed:
+        click.echo(f"[{stamp}] {summarise(result)}")
 
 
 def report_problems(result: GuideResult) -> None:
@@ -81,6 +145,7 @@ def summarise(result: GuideResult) -> str:
     return (
         f"{result.path}: {result.questions} questions, {result.cards} cards, "
         f"{warnings} warning{'s' * (warnings != 1)} -> {outputs}"
+        + (" (cached)" if result.cached else "")
     )
 
 

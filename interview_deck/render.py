@@ -142,18 +142,28 @@ def highlight_code(code: str, lang: str, attrs: str) -> str:
 def highlight_block(code: str, lang: str) -> str:
     """Highlight one code block to a `<pre>` element; cached so the deck and sheet share it."""
     from pygments import highlight
-    from pygments.formatters import HtmlFormatter
+
+    lexer = find_lexer(lang)
+    language = html.escape(lang or "text")
+    body = html.escape(code) if lexer is None else highlight(code, lexer, create_formatter())
+    return f'<pre class="highlight"><code class="language-{language}">{body}</code></pre>\n'
+
+
+@cache
+def find_lexer(lang: str) -> Any:
+    """Return the Pygments lexer for a language name, or None; looked up once per language."""
     from pygments.lexers import get_lexer_by_name
     from pygments.util import ClassNotFound
 
-    lexer: Any
     try:
-        lexer = get_lexer_by_name(lang) if lang else None
+        return get_lexer_by_name(lang) if lang else None
     except ClassNotFound:
-        lexer = None
-    language = html.escape(lang or "text")
-    if lexer is None:
-        body = html.escape(code)
-    else:
-        body = highlight(code, lexer, HtmlFormatter(nowrap=True))
-    return f'<pre class="highlight"><code class="language-{language}">{body}</code></pre>\n'
+        return None
+
+
+@cache
+def create_formatter() -> Any:
+    """Return the one HTML formatter every block shares; building one costs more than a block."""
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(nowrap=True)

@@ -1,0 +1,184 @@
+"""Remember what each guide's outputs were built from, so an unchanged guide is not rebuilt.
+
+One JSON entry per guide lives in `<out>/.cache/<guide>.json`. An entry is only
+trusted when it parses, has this tool's format and version, its key matches the
+current inputs (guide, options, templates, the tool's own code), every extra input
+(images) still hashes the same and every output is still there, untouched.
+Anything else is a miss, and the guide is simply built again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from interview_deck import __version__
+from interview_deck.errors import Problem
+
+if TYPE_CHECKING:
+    from interview_deck.build import BuildOptions, GuideResult
+
+# Bump when an entry's layout changes; entries of any other format are ignored.
+CACHE_FORMAT = 1
+CACHE_FOLDER = ".cache"
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE.parent / "templates"
+MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class OutputStamp:
+    """An output file as the build left it: where, how big, and when it was written."""
+
+    path: Path
+    size: int
+    mtime_ns: int
+
+
+def entry_path(guide: Path, options: BuildOptions) -> Path:
+    """Return where a guide's cache entry lives: beside its outputs, named after it."""
+    return options.out_dir / CACHE_FOLDER / f"{guide.stem}.json"
+
+
+def hash_environment(options: BuildOptions) -> str:
+    """Return one hash of what every guide's outputs depend on: tool, templates and options."""
+    environment = {
+        "format": CACHE_FORMAT,
+        "version": __version__,
+        "templates": hash_folder(TEMPLATES, "*"),
+        # A change to the tool's own code can change its outputs, so it invalidates too.
+        "code": hash_folder(PACKAGE, "*.py"),
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+        # out_dir is left out: the entry lives inside it, so it is implied.
+        "options": {
+            f.name: repr(getattr(options, f.name)) for f in fields(options) if f.name != "out_dir"
+        },
+    }
+    return hashlib.sha256(json.dumps(environment, sort_keys=True).encode()).hexdigest()
+
+
+def compute_key(guide: Path, environment: str) -> str | None:
+    """Return the hash of everything a guide's outputs depend on, or None if it cannot be read."""
+    content = hash_file(guide)
+    if content == MISSING:
+        return None
+    return hashlib.sha256(f"{environment}\0{guide.resolve()}\0{content}".encode()).hexdigest()
+
+
+def load_result(guide: Path, options: BuildOptions, key: str) -> GuideResult | None:
+    """Return the cached result of a guide whose inputs and outputs are unchanged, else None."""
+    try:
+        entry = json.loads(entry_path(guide, options).read_bytes())
+        return read_entry(entry, guide, options, key)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        # A corrupt, truncated or foreign entry is a miss, never an error.
+        return None
+
+
+def read_entry(entry: Any, guide: Path, options: BuildOptions, key: str) -> GuideResult | None:
+    """Return the entry as a result if it is valid for these inputs; raise if it is malformed."""
+    from interview_deck.build import GuideResult
+
+    if entry["format"] != CACHE_FORMAT or entry["version"] != __version__ or entry["key"] != key:
+        return None
+    if entry["guide"] != str(guide.resolve()):
+        return None
+    for path, digest in require(entry["inputs"], dict).items():
+        if hash_file(Path(path)) != digest:
+            return None
+    outputs = [read_stamp(stamp, options) for stamp in require(entry["outputs"], list)]
+    if not outputs or any(not is_untouched(stamp) for stamp in outputs):
+        return None
+    warnings = tuple(read_problem(p) for p in require(entry["warnings"], list))
+    return GuideResult(
+        guide,
+        warnings,
+        require(entry["questions"], int),
+        require(entry["cards"], int),
+        tuple(stamp.path for stamp in outputs),
+        inputs=tuple(Path(p) for p in entry["inputs"]),
+        cached=True,
+    )
+
+
+def store_result(result: GuideResult, options: BuildOptions, key: str) -> None:
+    """Record a successful build's inputs and outputs; write the entry atomically."""
+    from interview_deck.write import write_text
+
+    entry = {
+        "format": CACHE_FORMAT,
+        "version": __version__,
+        "key": key,
+        "guide": str(result.path.resolve()),
+        "questions": result.questions,
+        "cards": result.cards,
+        "warnings": [
+            {"path": str(p.path), "line": p.line, "severity": p.severity, "message": p.message}
+            for p in result.warnings
+        ],
+        "inputs": {str(path.resolve()): hash_file(path) for path in result.inputs},
+        "outputs": [write_stamp(path, options) for path in result.outputs],
+    }
+    write_text(entry_path(result.path, options), json.dumps(entry, indent=1) + "\n")
+
+
+def write_stamp(path: Path, options: BuildOptions) -> dict[str, object]:
+    """Return an output's stamp for the entry, its path relative to the output folder."""
+    status = path.stat()
+    relative = os.path.relpath(path, options.out_dir)
+    return {"path": relative, "size": status.st_size, "mtime_ns": status.st_mtime_ns}
+
+
+def read_stamp(stamp: Any, options: BuildOptions) -> OutputStamp:
+    """Return an output stamp from the entry; raise if it is malformed."""
+    path = options.out_dir / require(stamp["path"], str)
+    return OutputStamp(path, require(stamp["size"], int), require(stamp["mtime_ns"], int))
+
+
+def read_problem(problem: Any) -> Problem:
+    """Return a warning from the entry; raise if it is malformed."""
+    severity = require(problem["severity"], str)
+    if severity != "warning":
+        raise ValueError(f"cached problem is not a warning: {severity}")
+    return Problem(
+        Path(require(problem["path"], str)),
+        require(problem["line"], int),
+        "warning",
+        require(problem["message"], str),
+    )
+
+
+def is_untouched(stamp: OutputStamp) -> bool:
+    """True if the output still exists with the size and mtime the build left it."""
+    try:
+        status = stamp.path.stat()
+    except OSError:
+        return False
+    return status.st_size == stamp.size and status.st_mtime_ns == stamp.mtime_ns
+
+
+def require(value: Any, kind: type) -> Any:
+    """Return `value` if it has type `kind` (bool is no int here); raise TypeError otherwise."""
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def hash_file(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes, or MISSING if it cannot be read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return MISSING
+
+
+def hash_folder(folder: Path, pattern: str) -> str:
+    """Return one hash of the names and bytes of a folder's files matching `pattern`."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
+        digest.update(f"{path.name}\0{hash_file(path)}\0".encode())
+    return digest.hexdigest()

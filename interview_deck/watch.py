@@ -1,0 +1,76 @@
+"""Rebuild guides whenever a guide, one of its images or a template is saved."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from interview_deck.build import TEMPLATES, BuildOptions, GuideResult, stream_build
+
+# watchfiles yields this often even without changes, so the first yield says "now watching".
+WAKE_MS = 500
+
+
+def watch_guides(
+    paths: Iterable[Path],
+    options: BuildOptions,
+    report: Callable[[GuideResult], None],
+    jobs: int | None = None,
+    stop: threading.Event | None = None,
+    stop_after: int | None = None,
+    on_ready: Callable[[], None] | None = None,
+) -> int:
+    """Rebuild the guides under `paths` after each save until stopped; return the rebuild count.
+
+    Each batch of saved files starts a build in which the cache skips every guide
+    whose inputs did not change, so `report` hears only of the guides rebuilt (or
+    failing). `stop_after` ends the watch after that many batches that rebuilt
+    something; `stop` ends it from another thread; Ctrl-C ends it too.
+    """
+    # Imported here: only this command needs watchfiles, and it is an optional extra.
+    from watchfiles import DefaultFilter, watch
+
+    paths = list(paths)
+    # A saved file may be replaced (written beside, then renamed), so watch its folder.
+    folders = dict.fromkeys(p if p.is_dir() else p.parent for p in [*paths, TEMPLATES])
+    # Our own outputs and cache entries must not wake us.
+    ignore = DefaultFilter(ignore_paths=[str(options.out_dir.resolve())])
+    rebuilds = 0
+    batches = 0
+    changes_seen = watch(
+        *folders,
+        watch_filter=ignore,
+        stop_event=stop,
+        rust_timeout=WAKE_MS,
+        yield_on_timeout=True,
+        raise_interrupt=False,
+    )
+    for changes in changes_seen:
+        if on_ready is not None:
+            on_ready()
+            on_ready = None
+        if not changes:
+            continue
+        rebuilt = rebuild_changed(paths, options, report, jobs)
+        rebuilds += rebuilt
+        batches += rebuilt > 0
+        if stop_after is not None and batches >= stop_after:
+            break
+    return rebuilds
+
+
+def rebuild_changed(
+    paths: list[Path],
+    options: BuildOptions,
+    report: Callable[[GuideResult], None],
+    jobs: int | None,
+) -> int:
+    """Build `paths`, report each guide that was rebuilt or failed, and return how many."""
+    _, results = stream_build(paths, options, jobs)
+    reported = 0
+    for result in results:
+        if not result.cached:
+            report(result)
+            reported += 1
+    return reported

@@ -1,0 +1,125 @@
+"""`watch`: a saved guide or template is rebuilt, one line per rebuild; Ctrl-C ends it cleanly."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from interview_deck import cache, watch
+from interview_deck.build import BuildOptions, GuideResult, build
+
+REPO = Path(__file__).resolve().parent.parent
+GUIDE = REPO / "content" / "python-modules.md"
+
+
+@pytest.fixture
+def guides(tmp_path: Path) -> list[Path]:
+    """Two copies of the user's guide in their own folder."""
+    folder = tmp_path / "guides"
+    folder.mkdir()
+    paths = [folder / "first.md", folder / "second.md"]
+    for path in paths:
+        shutil.copyfile(GUIDE, path)
+    return paths
+
+
+def run_watch(
+    guides: list[Path], options: BuildOptions, change: object, stop_after: int = 1
+) -> tuple[int, list[GuideResult]]:
+    """Build, watch in a thread, call `change` once watching, and return what was rebuilt."""
+    assert not any(r.failed for r in build([guides[0].parent], options, jobs=1))
+    reported: list[GuideResult] = []
+    ready = threading.Event()
+    outcome: list[int] = []
+
+    def target() -> None:
+        outcome.append(
+            watch.watch_guides(
+                [guides[0].parent],
+                options,
+                reported.append,
+                jobs=1,
+                stop_after=stop_after,
+                on_ready=ready.set,
+            )
+        )
+
+    watcher = threading.Thread(target=target)
+    watcher.start()
+    ready.wait()
+    change()  # type: ignore[operator]
+    watcher.join()
+    return outcome[0], reported
+
+
+def test_saved_guide_is_rebuilt_with_one_line(guides: list[Path], tmp_path: Path) -> None:
+    options = BuildOptions(out_dir=tmp_path / "out")
+    first = guides[0]
+
+    def edit() -> None:
+        text = first.read_text(encoding="utf-8")
+        first.write_text(text.replace("Module vs. Package vs. Script", "Saved While Watching"))
+
+    count, reported = run_watch(guides, options, edit)
+
+    assert count == 1
+    assert [(r.path, r.cached, r.failed) for r in reported] == [(first, False, False)]
+    sheet = options.out_dir / "first.html"
+    assert "Saved While Watching" in sheet.read_text(encoding="utf-8")
+
+
+def test_saved_template_rebuilds_every_guide(
+    guides: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(cache.TEMPLATES, templates)
+    # The watcher and the cache both look at this copy; the build still reads the real one.
+    monkeypatch.setattr(cache, "TEMPLATES", templates)
+    monkeypatch.setattr(watch, "TEMPLATES", templates)
+    options = BuildOptions(out_dir=tmp_path / "out")
+
+    def edit() -> None:
+        css = templates / "card.css"
+        css.write_text(css.read_text(encoding="utf-8") + "\n/* saved */\n")
+
+    count, reported = run_watch(guides, options, edit)
+
+    assert count == 2
+    assert sorted(r.path for r in reported) == sorted(guides)
+
+
+def test_stop_event_ends_the_watch(guides: list[Path], tmp_path: Path) -> None:
+    stop = threading.Event()
+    count = watch.watch_guides(
+        [guides[0]], BuildOptions(out_dir=tmp_path / "out"), print, stop=stop, on_ready=stop.set
+    )
+    assert count == 0
+
+
+def test_ctrl_c_ends_the_command_cleanly(guides: list[Path], tmp_path: Path) -> None:
+    command = [sys.executable, str(REPO / "build_deck.py"), "watch", str(guides[0].parent)]
+    process = subprocess.Popen(
+        [*command, "--out", str(tmp_path / "out")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    lines = []
+    while not (line := process.stdout.readline()).startswith("Watching"):
+        assert line, "watch ended before it started watching"
+        lines.append(line)
+    process.send_signal(signal.SIGINT)
+    rest, errors = process.communicate()
+
+    assert process.returncode == 0
+    assert "Traceback" not in errors
+    assert errors == ""
+    assert len(lines) == 2
+    assert rest.strip() == "Stopped watching."

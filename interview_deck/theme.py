@@ -16,7 +16,8 @@ MIN_CONTRAST = 4.6
 def render_code_css() -> str:
     """Return CSS for `pre.highlight` token classes: a light palette and a night palette."""
     light = palette_rules(LIGHT_STYLE, LIGHT_BACKGROUND, ["pre.highlight"])
-    night = palette_rules(NIGHT_STYLE, NIGHT_BACKGROUND, [f"{s} pre.highlight" for s in NIGHT_SCOPES])
+    night_scopes = [f"{scope} pre.highlight" for scope in NIGHT_SCOPES]
+    night = palette_rules(NIGHT_STYLE, NIGHT_BACKGROUND, night_scopes)
     return "/* Pygments token colours (generated). */\n" + light + night
 
 
@@ -58,11 +59,12 @@ def ensure_contrast(colour: str, background: str) -> str:
     dark_background = luminance(background) < 0.5
     red, green, blue = hex_to_rgb(colour)
     hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
-    while contrast_ratio(rgb_to_hex(*colorsys.hls_to_rgb(hue, lightness, saturation)), background) < MIN_CONTRAST:
+    candidate = rgb_to_hex(*colorsys.hls_to_rgb(hue, lightness, saturation))
+    # Step the lightness away from the background, keeping the hue so tokens stay recognisable.
+    while contrast_ratio(candidate, background) < MIN_CONTRAST and 0.0 < lightness < 1.0:
         lightness = min(1.0, lightness + 0.02) if dark_background else max(0.0, lightness - 0.02)
-        if lightness in (0.0, 1.0):
-            break
-    return rgb_to_hex(*colorsys.hls_to_rgb(hue, lightness, saturation))
+        candidate = rgb_to_hex(*colorsys.hls_to_rgb(hue, lightness, saturation))
+    return candidate
 
 
 def contrast_ratio(foreground: str, background: str) -> float:

@@ -1,0 +1,132 @@
+"""Screenshots of cards as a phone's Anki reviewer shows them, written to docs/ for the README.
+
+Also home of what the browser tests share with it: reading every card out of a real Anki
+import, and the reviewer page a card side is shown in.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    # `python tests/screenshots.py` puts tests/ on the path, not the repository.
+    sys.path.insert(0, str(REPO))
+
+from tests.conftest import CHROMIUM_FLAGS, GUIDE, find_chromium, import_apkg  # noqa: E402
+
+DOCS = REPO / "docs"
+SCREENSHOT_WIDTH = 360
+# Anki's desktop and mobile reviewers paint the page behind the card dark in night mode.
+NIGHT_PAGE, LIGHT_PAGE = "#1e1e1e", "#ffffff"
+
+
+@dataclass(frozen=True)
+class CardSide:
+    """One side of one imported card: the HTML Anki's `question()` or `answer()` gives."""
+
+    number: str
+    title: str
+    section: str
+    side: str
+    html: str
+
+    @property
+    def name(self) -> str:
+        """Return a short name for messages: `7 back`."""
+        return f"{self.number} {self.side}"
+
+
+def read_card_sides(apkg: Path, folder: Path) -> tuple[tuple[CardSide, ...], str]:
+    """Import `apkg` into a new collection in `folder`; return every card's sides and its CSS."""
+    from anki.collection import Collection
+
+    col = Collection(str(folder / "collection.anki2"))
+    try:
+        import_apkg(col, apkg)
+        sides: list[tuple[str, CardSide]] = []
+        css = ""
+        for card_id in col.find_cards(""):
+            card = col.get_card(card_id)
+            note = card.note()
+            css = str(note.note_type()["css"])  # type: ignore[index]
+            for side, html in (("front", card.question()), ("back", card.answer())):
+                cs = CardSide(note["Number"], note["Title"], note["Section"], side, html)
+                sides.append((note["Order"] + side, cs))
+        return tuple(cs for _, cs in sorted(sides, key=lambda pair: pair[0])), css
+    finally:
+        col.close()
+
+
+def render_reviewer_page(side_html: str, night: bool, extra_css: str = "") -> str:
+    """Return a page holding one card side the way Anki's reviewers do.
+
+    Desktop and AnkiDroid both put `card` on the body and, in night mode, `nightMode` /
+    `night_mode`; the side's HTML already starts with the note type's `<style>`.
+    """
+    body_classes = "card card1" + (" nightMode night_mode" if night else "")
+    page = NIGHT_PAGE if night else LIGHT_PAGE
+    extra = f"<style>{extra_css}</style>" if extra_css else ""
+    return (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<style>html {{ background: {page}; }}</style></head>"
+        f'<body class="{body_classes}"><div id="qa">{side_html}</div>{extra}</body></html>'
+    )
+
+
+def launch_chromium(playwright: Any, executable: str) -> Any:
+    """Launch the system Chromium through Playwright (Playwright adds its own --headless)."""
+    flags = [flag for flag in CHROMIUM_FLAGS if flag != "--headless"]
+    return playwright.chromium.launch(executable_path=executable, args=flags)
+
+
+def pick_examples(sides: tuple[CardSide, ...]) -> dict[str, CardSide]:
+    """Return the front of the first theory card and of the first coding card, by slug."""
+    fronts = [cs for cs in sides if cs.side == "front"]
+    theory = next(cs for cs in fronts if "theory" in cs.section.lower())
+    coding = next(cs for cs in fronts if "coding" in cs.section.lower())
+    return {"theory": theory, "coding": coding}
+
+
+def write_screenshots(out: Path = DOCS) -> list[Path]:
+    """Build the user's guide, import it, and write 360px PNGs of two cards into `out`."""
+    from playwright.sync_api import sync_playwright
+
+    from interview_deck.build import BuildOptions, build
+
+    executable = find_chromium()
+    if executable is None:
+        raise SystemExit("chromium is not installed (apt-get install chromium)")
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        results = build([GUIDE], BuildOptions(out_dir=folder))
+        if any(r.failed for r in results):
+            raise SystemExit("the guide did not build; run `python build_deck.py check content`")
+        sides, _ = read_card_sides(folder / f"{GUIDE.stem}.apkg", folder)
+        out.mkdir(parents=True, exist_ok=True)
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright, executable)
+            page = browser.new_page(
+                viewport={"width": SCREENSHOT_WIDTH, "height": 640}, device_scale_factor=2
+            )
+            for kind, front in pick_examples(sides).items():
+                for cs in (s for s in sides if s.number == front.number):
+                    for night in (False, True):
+                        page.set_content(render_reviewer_page(cs.html, night))
+                        mode = "night" if night else "light"
+                        path = out / f"card-{kind}-{cs.side}-{mode}.png"
+                        page.screenshot(path=str(path), full_page=True)
+                        written.append(path)
+            browser.close()
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in write_screenshots():
+        print(written_path.relative_to(REPO))

@@ -3,31 +3,52 @@
 from __future__ import annotations
 
 import html
+import re
+from functools import cache
 from itertools import groupby
 from string import Template
 from typing import Literal
 
 from interview_deck.card import load_template, render_field
 from interview_deck.render import RenderedGuide, RenderedQuestion
-from interview_deck.theme import render_light_code_css
+from interview_deck.theme import NIGHT_BACKGROUND, NIGHT_STYLE, palette_rules, render_light_code_css
 
 SheetKind = Literal["full", "compact"]
 Paper = Literal["a4", "letter"]
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+CODE_BACKGROUND = "#f6f8fa"
+# Raw HTML in guides is escaped, so `</code></pre>` only ever closes a highlighted block.
+CODE_BLOCK = re.compile(r'(<pre class="highlight"><code[^>]*>)(.*?)(</code></pre>)', re.DOTALL)
+TAB_WIDTH = 4
 
 
 def render_sheet(rendered: RenderedGuide, sheet: SheetKind = "full", paper: Paper = "a4") -> str:
     """Return the cheat sheet's HTML: title, intro, contents and every question."""
-    css = Template(load_template("sheet.css")).safe_substitute(paper=PAPER_SIZES[paper])
-    css += render_light_code_css()
-    questions = "\n".join(render_sheet_question(i, rq, sheet) for i, rq in enumerate(rendered.questions, 1))
+    questions = "\n".join(
+        render_sheet_question(i, rq, sheet) for i, rq in enumerate(rendered.questions, 1)
+    )
     return Template(load_template("sheet.html")).substitute(
         title=html.escape(rendered.guide.topic),
-        css=css,
-        intro=rendered.intro_html,
+        css=render_sheet_css(paper),
+        intro=wrap_code_lines(rendered.intro_html),
         toc=render_toc(rendered),
         questions=questions,
     )
+
+
+def render_sheet_css(paper: Paper) -> str:
+    """Return the sheet's CSS: layout, the light code palette, and a night palette for screens."""
+    css = Template(load_template("sheet.css")).substitute(paper=PAPER_SIZES[paper])
+    light = render_light_code_css("pre.highlight", CODE_BACKGROUND)
+    # Paper always gets the light palette; only a dark screen gets the night one.
+    night = render_night_code_css()
+    return f"{css}\n{light}@media screen and (prefers-color-scheme: dark) {{\n{night}}}\n"
+
+
+@cache
+def render_night_code_css() -> str:
+    """Return the sheet's night code palette; worked out once, as checking contrast is slow."""
+    return palette_rules(NIGHT_STYLE, NIGHT_BACKGROUND, ["pre.highlight"])
 
 
 def render_toc(rendered: RenderedGuide) -> str:
@@ -37,12 +58,19 @@ def render_toc(rendered: RenderedGuide) -> str:
     def group(rq: RenderedQuestion) -> tuple[str, str]:
         return rq.question.section or "", rq.question.difficulty or ""
 
-    for (section, difficulty), items in groupby(enumerate(rendered.questions, 1), key=lambda p: group(p[1])):
+    for (section, difficulty), items in groupby(
+        enumerate(rendered.questions, 1), key=lambda p: group(p[1])
+    ):
         heading = " · ".join(html.escape(part) for part in (section, difficulty) if part)
         links = "".join(
-            f'<li><a href="#q{i}">{rq.question.number}. {rq.title_html}</a></li>' for i, rq in items
+            f'<li><a href="#q{i}"><span class="number">{rq.question.number}.&nbsp;</span>'
+            f"{rq.title_html}</a></li>"
+            for i, rq in items
         )
-        parts.append((f"<h3>{heading}</h3>" if heading else "") + f"<ol class=\"toc-list\">{links}</ol>")
+        group_heading = f"<h3>{heading}</h3>" if heading else ""
+        parts.append(
+            f'<section class="toc-group">{group_heading}<ul class="toc-list">{links}</ul></section>'
+        )
     return "\n".join(parts)
 
 
@@ -50,16 +78,42 @@ def render_sheet_question(position: int, rq: RenderedQuestion, sheet: SheetKind)
     """Return one question as an article; compact sheets leave out interviewer notes."""
     question = rq.question
     badges = "".join(
-        f'<span class="badge">{html.escape(b)}</span>' for b in (question.section, question.difficulty) if b
+        f'<span class="badge">{html.escape(b)}</span>'
+        for b in (question.section, question.difficulty)
+        if b
     )
     fields = [render_field(f, with_label=i > 0) for i, f in enumerate(rq.prompt)]
     if rq.main_answer:
         fields.append(render_field(rq.main_answer))
     fields += [render_field(f) for f in rq.details if sheet == "full" or not f.secondary]
+    # The end marker is a linked anchor so that PDF printers keep it as a named destination:
+    # comparing its page and column with the start's shows whether the question was split.
     return (
         f'<article class="question" id="q{position}">'
-        f'<div class="badges">{badges}</div>'
-        f"<h2>{question.number}. {rq.title_html}</h2>"
-        + "".join(fields)
-        + f'<a class="end-marker" id="q{position}-end" href="#q{position}-end"></a></article>'
+        f'<h2><span class="number">{question.number}.&nbsp;</span>{rq.title_html}'
+        f'<span class="badges">{badges}</span></h2>'
+        + wrap_code_lines("".join(fields))
+        + f'<a class="end-marker" id="q{position}-end" href="#q{position}-end" tabindex="-1"'
+        ' aria-hidden="true"></a></article>'
     )
+
+
+def wrap_code_lines(fragment: str) -> str:
+    """Put each code line in its own span, so that a wrapped line gets a hanging indent."""
+
+    def wrap_block(match: re.Match[str]) -> str:
+        opening, body, closing = match.groups()
+        return opening + "".join(wrap_line(line) for line in body.splitlines()) + closing
+
+    return CODE_BLOCK.sub(wrap_block, fragment)
+
+
+def wrap_line(line: str) -> str:
+    """Return one code line as a block whose wrapped parts hang past its own indentation."""
+    # Pygments closes its spans at every line end, so each line is balanced HTML.
+    text = re.sub(r"<[^>]+>", "", line)
+    stripped = text.lstrip(" \t")
+    indent = sum(TAB_WIDTH if c == "\t" else 1 for c in text[: len(text) - len(stripped)])
+    style = f' style="--indent:{indent}ch"' if indent else ""
+    # The newline stays inside the span, so copied and extracted text keeps its lines.
+    return f'<span class="line"{style}>{line}\n</span>'

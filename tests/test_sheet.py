@@ -1,0 +1,261 @@
+"""Cheat sheet tests: the HTML, and the PDFs headless Chromium prints from it (A4, Letter)."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from markdown_it import MarkdownIt
+
+from interview_deck.build import BuildOptions, build
+from interview_deck.cli import cli
+from interview_deck.parse import parse_guide
+from interview_deck.pdf import write_pdf
+from interview_deck.read import read_source
+
+from .conftest import GUIDE
+
+PAPERS = {"a4": (595, 842), "letter": (612, 792)}
+# DejaVu's ascent plus descent, per point of font size: pdftotext's word boxes are this tall.
+DEJAVU_BOX = 1.164
+QUESTIONS = 30
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A sheet printed to PDF, and what poppler reads back from it."""
+
+    paper: str
+    pdf: Path
+    info: dict[str, str]
+    text: str
+
+
+def run_tool(*args: str | Path) -> str:
+    """Run a poppler tool and return its stdout."""
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True, check=True).stdout
+
+
+def build_sheet(out: Path, sheet: str = "full", paper: str = "a4") -> Path:
+    """Build the user's guide into `out`; return the cheat sheet's path."""
+    results = build([GUIDE], BuildOptions(out_dir=out, sheet=sheet, paper=paper))  # type: ignore[arg-type]
+    assert not any(r.failed for r in results), [str(p) for r in results for p in r.problems]
+    return out / "python-modules.html"
+
+
+@pytest.fixture(scope="module")
+def poppler() -> None:
+    """Skip when poppler-utils is not installed."""
+    if not shutil.which("pdfinfo") or not shutil.which("pdftotext"):
+        pytest.skip(
+            "poppler-utils is not installed (apt-get install poppler-utils; .ci/run does this)"
+        )
+
+
+@pytest.fixture(scope="module", params=sorted(PAPERS))
+def printed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, chromium: str,
+            poppler: None) -> Printed:  # fmt: skip
+    """The user's guide, printed through interview_deck.pdf on each paper size."""
+    out = tmp_path_factory.mktemp(f"sheet-{request.param}")
+    pdf = out / "python-modules.pdf"
+    write_pdf(build_sheet(out, paper=request.param), pdf)
+    info = dict(
+        (key.strip(), value.strip())
+        for key, _, value in (line.partition(":") for line in run_tool("pdfinfo", pdf).splitlines())
+    )
+    return Printed(request.param, pdf, info, run_tool("pdftotext", "-enc", "UTF-8", pdf, "-"))
+
+
+def page_size(printed: Printed) -> tuple[float, float]:
+    """Return the page's width and height in points, from pdfinfo's "594.96 x 841.92 pts"."""
+    width, _, height = printed.info["Page size"].split()[:3]
+    return float(width), float(height)
+
+
+def read_columns(printed: Printed) -> str:
+    """Return the PDF's text column by column, keeping each visual line whole."""
+    width, height = page_size(printed)
+    half = round(width / 2)
+    columns = []
+    for page in range(1, int(printed.info["Pages"]) + 1):
+        for left in (0, half):
+            crop = ("-x", str(left), "-y", "0", "-W", str(half), "-H", str(round(height)))
+            pages = ("-f", str(page), "-l", str(page))
+            # -layout keeps aligned code comments on their line instead of in a column of their own.
+            columns.append(
+                run_tool("pdftotext", "-layout", "-enc", "UTF-8", *pages, *crop, printed.pdf, "-")
+            )
+    return "\n".join(columns)
+
+
+def plain_text(markdown: str) -> str:
+    """Return inline Markdown as the text a reader sees."""
+    return html.unescape(re.sub(r"<[^>]+>", "", MarkdownIt("commonmark").renderInline(markdown)))
+
+
+def squeeze(text: str) -> str:
+    """Drop all whitespace: wrapped lines and column breaks then compare equal."""
+    return re.sub(r"\s+", "", text)
+
+
+def guide_code_lines() -> list[str]:
+    """Every non-blank line of every code block in the user's guide, read from its Markdown."""
+    guide = parse_guide(read_source(GUIDE))
+    markdown = MarkdownIt("commonmark")
+    bodies = [guide.intro] + [f.body for q in guide.questions for f in q.fields]
+    blocks = [
+        t.content
+        for body in bodies
+        for t in markdown.parse(body)
+        if t.type in ("fence", "code_block")
+    ]
+    return [line for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def read_destinations(pdf: Path) -> dict[str, tuple[int, float]]:
+    """Return each named destination's page and x coordinate (which tells the column)."""
+    found = {}
+    for line in run_tool("pdfinfo", "-dests", pdf).splitlines()[1:]:
+        match = re.match(r'\s*(\d+)\s+\[\s*XYZ\s+(-?[\d.]+)\s+\S+\s+\S+\s*\]\s+"(.*)"$', line)
+        if match:
+            found[match[3]] = (int(match[1]), float(match[2]))
+    return found
+
+
+def test_pdf_has_the_paper_size_asked_for(printed: Printed) -> None:
+    width, height = page_size(printed)
+    assert (round(width), round(height)) == PAPERS[printed.paper]
+
+
+def test_sheet_fits_on_eight_pages(printed: Printed) -> None:
+    assert 1 <= int(printed.info["Pages"]) <= 8
+
+
+def test_pdf_contains_every_title_and_every_code_line(printed: Printed) -> None:
+    text = squeeze(read_columns(printed))
+    guide = parse_guide(read_source(GUIDE))
+    assert len(guide.questions) == QUESTIONS
+    missing_titles = [q.title for q in guide.questions if squeeze(plain_text(q.title)) not in text]
+    code = guide_code_lines()
+    assert len(code) > 150
+    missing_code = [line for line in code if squeeze(line) not in text]
+    assert (missing_titles, missing_code) == ([], [])
+
+
+def test_no_question_is_split_across_pages_or_columns(printed: Printed) -> None:
+    destinations = read_destinations(printed.pdf)
+    starts = [destinations[f"q{i}"] for i in range(1, QUESTIONS + 1)]
+    ends = [destinations[f"q{i}-end"] for i in range(1, QUESTIONS + 1)]
+    assert starts == ends
+    # Both columns are used, so equal x really means the same column.
+    assert len({x for _, x in starts}) == 2
+
+
+def test_every_page_is_numbered_instead_of_the_browser_header(printed: Printed) -> None:
+    pages = printed.text.split("\f")[:-1]
+    assert len(pages) == int(printed.info["Pages"])
+    for number, page in enumerate(pages, 1):
+        assert f"page {number} of {len(pages)}" in page
+        assert "file://" not in page and "python-modules.html" not in page
+
+
+def test_body_text_is_at_least_8_5pt_and_nothing_is_below_7pt(printed: Printed) -> None:
+    boxes = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"',
+                       run_tool("pdftotext", "-bbox", printed.pdf, "-"))  # fmt: skip
+    sizes = Counter(round((float(bottom) - float(top)) / DEJAVU_BOX, 1) for top, bottom in boxes)
+    body_size = sizes.most_common(1)[0][0]
+    assert body_size >= 8.5
+    assert min(sizes) >= 7.0
+
+
+def test_sheet_is_self_contained_without_script(tmp_path: Path) -> None:
+    page = build_sheet(tmp_path).read_text(encoding="utf-8")
+    assert "<style>" in page and "pre.highlight .k" in page
+    assert not re.search(r"<script|<link|<iframe|<object|@import", page, re.IGNORECASE)
+    assert not re.search(r"""\bsrc\s*=\s*["']?(https?:)?//""", page, re.IGNORECASE)
+    assert not re.search(r"url\(\s*[\"']?(https?:)?//", page, re.IGNORECASE)
+
+
+def test_sheet_links_each_question_from_the_contents(tmp_path: Path) -> None:
+    page = build_sheet(tmp_path).read_text(encoding="utf-8")
+    for i in range(1, QUESTIONS + 1):
+        assert page.count(f'href="#q{i}"') == 1 and page.count(f'id="q{i}"') == 1
+    assert "<h1>Python Modules</h1>" in page
+    headings = re.findall(r"<h3>(.*?)</h3>", page)
+    assert headings == ["Theory · Easy", "Theory · Medium", "Coding · Easy", "Coding · Medium"]
+
+
+def test_compact_sheet_leaves_out_interviewer_notes(tmp_path: Path) -> None:
+    full = build_sheet(tmp_path / "full").read_text(encoding="utf-8")
+    compact = build_sheet(tmp_path / "compact", sheet="compact").read_text(encoding="utf-8")
+    assert "Why Ask This" in full and "Why Interviewers Ask" in full
+    assert "Why Ask This" not in compact and "Why Interviewers Ask" not in compact
+    assert compact.count("Expected Answer") == full.count("Expected Answer") > 0
+    assert compact.count('<pre class="highlight">') == full.count('<pre class="highlight">') > 0
+    assert len(compact) < len(full)
+
+
+def test_long_code_lines_wrap_with_a_hanging_indent(tmp_path: Path) -> None:
+    page = build_sheet(tmp_path).read_text(encoding="utf-8")
+    assert "white-space: pre-wrap" in page
+    # An indented line keeps its own indentation when it wraps.
+    assert re.search(r'<span class="line" style="--indent:4ch">    ', page)
+
+
+def test_paper_option_sets_the_page_size(tmp_path: Path) -> None:
+    assert "size: A4;" in build_sheet(tmp_path / "a4").read_text(encoding="utf-8")
+    assert "size: letter;" in build_sheet(tmp_path / "letter", paper="letter").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_cli_pdf_option_writes_the_pdf(tmp_path: Path, chromium: str, poppler: None) -> None:
+    result = CliRunner().invoke(
+        cli, ["build", str(GUIDE), "--out", str(tmp_path), "--paper", "letter", "--pdf"]
+    )
+    assert result.exit_code == 0, result.stderr
+    pdf = tmp_path / "python-modules.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert result.stdout.rstrip().endswith(f"{tmp_path / 'python-modules.html'}, {pdf}")
+    assert "612 x 792 pts (letter)" in run_tool("pdfinfo", pdf)
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("chromium_variable", [None, "no-such-chromium"])
+def test_cli_pdf_without_chromium_says_how_to_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chromium_variable: str | None
+) -> None:
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    if chromium_variable is None:
+        monkeypatch.delenv("CHROMIUM", raising=False)
+    else:
+        monkeypatch.setenv("CHROMIUM", chromium_variable)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(GUIDE), "--out", str(out), "--pdf"])
+    assert result.exit_code == 1
+    pdf, html_path = out / "python-modules.pdf", out / "python-modules.html"
+    assert result.stderr == (
+        f"{pdf}:0: error: cannot print the PDF: Chromium is not installed. Install it "
+        "(e.g. `apt-get install chromium`) or set CHROMIUM to its path; "
+        f"or open {html_path} in a browser and print it to PDF\n"
+    )
+    assert not pdf.exists()
+
+
+def test_dark_mode_is_for_screens_only(tmp_path: Path) -> None:
+    # Chromium already prints light whatever the system says; other browsers may not.
+    page = build_sheet(tmp_path).read_text(encoding="utf-8")
+    queries = re.findall(r"@media([^{]*prefers-color-scheme[^{]*)\{", page)
+    assert queries and all(
+        q.split() == ["screen", "and", "(prefers-color-scheme:", "dark)"] for q in queries
+    )
+    assert re.search(r"@media print \{\s*:root \{ color-scheme: light; \}", page)

@@ -35,15 +35,35 @@ def cli(ctx: click.Context) -> None:
 
 @cli.command("build")
 @paths_argument
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=OUTPUT, show_default=True,
-              help="Folder to write <guide>.apkg and <guide>.html into.")  # fmt: skip
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=OUTPUT,
+    show_default=True,
+    help="Folder to write <guide>.apkg and <guide>.html into.",
+)
 @click.option("--parent", help='Nest each deck under this deck, e.g. "Interview Prep".')
-@click.option("--sheet", type=click.Choice(["full", "compact"]), default="full", show_default=True,
-              help="compact leaves interviewer notes (\"Why Ask This\", ...) out of the cheat sheet.")  # fmt: skip
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
-              help="Default paper size of the cheat sheet.")  # fmt: skip
-@click.option("--pdf", is_flag=True, help="Also print the cheat sheet to <guide>.pdf with headless Chromium.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Guides built at once (default: all cores).")
+@click.option(
+    "--sheet",
+    type=click.Choice(["full", "compact"]),
+    default="full",
+    show_default=True,
+    help='compact leaves interviewer notes ("Why Ask This", ...) out of the cheat sheet.',
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"]),
+    default="a4",
+    show_default=True,
+    help="Default paper size of the cheat sheet.",
+)
+@click.option(
+    "--pdf", is_flag=True, help="Also print the cheat sheet to <guide>.pdf with headless Chromium."
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Guides built at once (default: all cores)."
+)
 def build_command(
     paths: tuple[Path, ...] = (),
     out_dir: Path = OUTPUT,

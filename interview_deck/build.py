@@ -91,6 +91,7 @@ def build_guide(path: Path, options: BuildOptions) -> GuideResult:
     from interview_deck.card import render_deck
     from interview_deck.images import encode_data_uri, find_images
     from interview_deck.parse import parse_guide
+    from interview_deck.pdf import require_chromium, write_pdf
     from interview_deck.read import read_source
     from interview_deck.render import render_guide
     from interview_deck.sheet import render_sheet
@@ -111,18 +112,18 @@ def build_guide(path: Path, options: BuildOptions) -> GuideResult:
             # The sheet is one self-contained file, so its images are inlined (code stays cached).
             rendered = render_guide(guide, images={i.src: encode_data_uri(i) for i in images})
         sheet = render_sheet(rendered, options.sheet, options.paper)
-        # write: each output to a temporary file, then renamed into place
         apkg = options.out_dir / f"{guide.stem}.apkg"
         html = options.out_dir / f"{guide.stem}.html"
+        pdf = options.out_dir / f"{guide.stem}.pdf"
+        # Without a browser to print with, fail before writing anything.
+        chromium = require_chromium(html, pdf) if options.pdf else None
+        # write: each output to a temporary file, then renamed into place
         timestamp = output_timestamp(path, *TEMPLATES.iterdir(), *(i.path for i in images))
         write_apkg(deck, apkg, timestamp, media={i.media_name: i.path for i in images})
         write_text(html, sheet)
         outputs: tuple[Path, ...] = (apkg, html)
-        if options.pdf:
-            from interview_deck.pdf import write_pdf
-
-            pdf = options.out_dir / f"{guide.stem}.pdf"
-            write_pdf(html, pdf)
+        if chromium:
+            write_pdf(html, pdf, chromium)
             outputs += (pdf,)
     except GuideError as e:
         return GuideResult(path, tuple(e.problems))

@@ -33,11 +33,16 @@ def find_chromium() -> str | None:
     return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
 
 
-def write_pdf(html: Path, target: Path) -> None:
-    """Print `html` to `target` (paper size from the sheet's CSS); rename into place when done."""
+def require_chromium(html: Path, target: Path) -> str:
+    """Return the Chromium to print `html` to `target` with; raise OutputError if there is none."""
     chromium = find_chromium()
     if chromium is None:
         raise OutputError([missing_chromium_problem(html, target)])
+    return chromium
+
+
+def write_pdf(html: Path, target: Path, chromium: str) -> None:
+    """Print `html` to `target` (paper size from the sheet's CSS); rename into place when done."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -75,7 +80,7 @@ def missing_chromium_problem(html: Path, target: Path) -> Problem:
         "error",
         "cannot print the PDF: Chromium is not installed. "
         "Install it (e.g. `apt-get install chromium`) "
-        f"or set CHROMIUM to its path; or open {html} in a browser and print it to PDF",
+        f"or set CHROMIUM to its path; or build without --pdf and print {html} from a browser",
     )
 
 

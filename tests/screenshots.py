@@ -6,6 +6,7 @@ import, and the reviewer page a card side is shown in.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -124,7 +125,34 @@ def write_screenshots(out: Path = DOCS) -> list[Path]:
                         page.screenshot(path=str(path), full_page=True)
                         written.append(path)
             browser.close()
+        written.append(write_sheet_page(folder, executable, out))
     return written
+
+
+def write_sheet_page(folder: Path, executable: str, out: Path) -> Path:
+    """Print the built cheat sheet on A4 and write its first page as `sheet-page1.png`."""
+    from interview_deck.pdf import write_pdf
+
+    pdf = folder / f"{GUIDE.stem}.pdf"
+    write_pdf(folder / f"{GUIDE.stem}.html", pdf, executable)
+    target = out / "sheet-page1.png"
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "100",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            pdf,
+            target.with_suffix(""),
+        ],
+        check=True,
+    )
+    return target
 
 
 if __name__ == "__main__":

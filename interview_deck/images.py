@@ -7,13 +7,14 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from interview_deck.errors import GuideError, Problem
-from interview_deck.parse import create_parser
 from interview_deck.read import Source
 
 IMAGE_TYPES = {
@@ -71,10 +72,21 @@ def collect_image_refs(text: str) -> list[ImageRef]:
         # Every Markdown image starts with `![`; most guides have none, so skip a full parse.
         return []
     refs = []
-    for token in create_parser().parse(text):
+    for token in create_image_parser().parse(text):
         if token.type == "inline" and token.map is not None:
             refs += [ImageRef(src, token.map[0] + 1 + line) for src, line in walk_images(token)]
     return refs
+
+
+@cache
+def create_image_parser() -> MarkdownIt:
+    """Return a parser that sees every image, so that each one is checked and none slips by.
+
+    The guide parser turns an image with an unsafe URL into text; here it must be found and refused.
+    """
+    md = MarkdownIt("commonmark", {"html": False})
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
 
 
 def walk_images(inline: Token) -> Iterator[tuple[str, int]]:

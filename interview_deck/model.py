@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interview_deck.errors import Problem
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,8 @@ class Field:
     line: int
     on_front: bool
     secondary: bool = False
+    # The body as parsed with the whole guide, so rendering need not parse it again.
+    tokens: tuple[Token, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class Guide:
     intro: str
     questions: tuple[Question, ...]
     warnings: tuple[Problem, ...] = field(default=())
+    intro_tokens: tuple[Token, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def stem(self) -> str:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -63,22 +64,32 @@ DIFFICULTY_LABEL = re.compile(r"^(difficulty|level)(\s+level)?$", re.IGNORECASE)
 # Emoji and other symbols that LLMs put in front of headings and labels.
 LEADING_SYMBOLS = re.compile(r"^[^\w`*(\[]+")
 INTRO_HEADING = re.compile(r"^(introduction|overview|about this guide)\b", re.IGNORECASE)
+SAFE_SCHEMES = {"http", "https", "mailto"}
 TOPIC_NOISE = re.compile(r"interview|guide|questions?|\bprep\b|cheat\s*sheet", re.IGNORECASE)
 
 
 @cache
-def create_parser(inline: bool = True) -> MarkdownIt:
-    """Return the markdown-it parser for a guide's structure; without inline, blocks only."""
+def create_parser() -> MarkdownIt:
+    """Return the block parser whose tokens give a guide's structure and, later, its HTML.
+
+    Inline content is left unparsed: the render stage parses only what it shows, which
+    leaves out headings and labels (a third of the inline work of a typical guide).
+    """
     md = MarkdownIt("commonmark", {"html": False})
     md.enable("table")
-    if not inline:
-        # Structure needs only blocks and their raw text; inline parsing was a third of the time.
-        md.disable("inline")
+    md.disable("inline")
+    md.validateLink = is_safe_link  # type: ignore[method-assign]
     # A label line ends a paragraph or list without a blank line, as LLM-written guides expect.
     md.block.ruler.before(
         "paragraph", "field_label", end_block_at_label, {"alt": ["paragraph", "list", "blockquote"]}
     )
     return md
+
+
+def is_safe_link(url: str) -> bool:
+    """Allow http, https and mailto links, and relative paths (for local images)."""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return scheme in SAFE_SCHEMES or (not scheme and not url.strip().startswith("//"))
 
 
 def end_block_at_label(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
@@ -97,6 +108,7 @@ class FieldDraft:
     line: int
     first_text: str
     end: int
+    tokens: list[Token] = field(default_factory=list)
 
 
 @dataclass
@@ -131,10 +143,10 @@ class Heading:
 def parse_guide(source: Source) -> Guide:
     """Parse one guide; raise GuideError with every problem if it cannot become a deck."""
     lines = source.text.split("\n")
-    tokens = create_parser(inline=False).parse(source.text)
+    tokens = create_parser().parse(source.text)
     problems: list[Problem] = []
     problems += find_unclosed_fences(source, tokens, lines)
-    blocks = [t for t in tokens if t.level == 0 and t.nesting >= 0 and t.map is not None]
+    blocks = split_blocks(tokens)
     headings = collect_headings(tokens)
     headings_by_line = {h.line: h for h in headings}
     title = find_title(headings)
@@ -142,12 +154,13 @@ def parse_guide(source: Source) -> Guide:
 
     drafts: list[QuestionDraft] = []
     intro_blocks: list[Token] = []
+    intro_tokens: list[Token] = []
     section: str | None = None
     difficulty: str | None = None
     difficulty_depth = 0
     current: QuestionDraft | None = None
     in_intro = False
-    for position, block in enumerate(blocks):
+    for position, (block, block_tokens) in enumerate(blocks):
         assert block.map is not None
         start, end = block.map
         if block.type == "heading_open":
@@ -173,11 +186,12 @@ def parse_guide(source: Source) -> Guide:
                 difficulty, difficulty_depth = name_difficulty(heading.text), heading.level
             continue
         if block.type == "hr":
-            if current is None or is_trailing_chat(blocks[position + 1 :]):
+            if current is None or is_trailing_chat([b for b, _ in blocks[position + 1 :]]):
                 current = None
             continue
         if in_intro:
             intro_blocks.append(block)
+            intro_tokens += block_tokens
             continue
         if current is None:
             continue
@@ -186,16 +200,18 @@ def parse_guide(source: Source) -> Guide:
         label = LABEL.match(text) if is_paragraph else None
         id_comment = ID_COMMENT.match(paragraph_text(lines, block)) if is_paragraph else None
         if label:
+            rest = strip_label(block_tokens, label.end())
             current.fields.append(
-                FieldDraft(clean_label(label["label"]), start + 1, text[label.end() :], end)
+                FieldDraft(clean_label(label["label"]), start + 1, text[label.end() :], end, rest)
             )
         elif id_comment and not current.fields:
             current.key = id_comment["key"]
         elif current.fields:
             current.fields[-1].end = end
+            current.fields[-1].tokens += block_tokens
         else:
             # Text straight under the heading, before any label, is part of the prompt.
-            current.fields.append(FieldDraft("", start + 1, text, end))
+            current.fields.append(FieldDraft("", start + 1, text, end, list(block_tokens)))
 
     questions = [finish_question(source, lines, d, problems) for d in drafts]
     questions = assign_keys(source, questions, drafts, problems)
@@ -216,7 +232,21 @@ def parse_guide(source: Source) -> Guide:
     warnings += check_declared_counts(source, headings, title, section_lines, questions)
     topic = name_topic(title.text if title else "", source.path)
     intro = join_blocks(lines, intro_blocks)
-    return Guide(source.path, topic, intro, tuple(questions), tuple(warnings))
+    return Guide(source.path, topic, intro, tuple(questions), tuple(warnings), tuple(intro_tokens))
+
+
+def split_blocks(tokens: list[Token]) -> list[tuple[Token, list[Token]]]:
+    """Split a token stream into top-level blocks: each opening token with all of its tokens."""
+    starts = [i for i, t in enumerate(tokens) if t.level == 0 and t.nesting >= 0 and t.map]
+    ends = [*starts[1:], len(tokens)]
+    return [(tokens[i], tokens[i:end]) for i, end in zip(starts, ends, strict=True)]
+
+
+def strip_label(paragraph: list[Token], label_end: int) -> list[Token]:
+    """Return a label paragraph's tokens without the `**Label:**`; none if nothing follows it."""
+    opening, inline, closing = paragraph
+    rest = inline.content[label_end:].lstrip()
+    return [opening, inline.copy(content=rest), closing] if rest else []
 
 
 def collect_headings(tokens: list[Token]) -> list[Heading]:
@@ -341,7 +371,7 @@ def finish_question(
         # Prompt-like fields stay on the front until the first field that is not one.
         on_front = on_front and (not d.label or PROMPT_LABEL.match(d.label) is not None)
         secondary = bool(SECONDARY_LABEL.search(d.label))
-        fields.append(Field(d.label, body, d.line, on_front, secondary))
+        fields.append(Field(d.label, body, d.line, on_front, secondary, tuple(d.tokens)))
     title = draft.title
     if not title:
         prompt = next((f.body for f in fields if f.on_front), "")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -11,13 +11,14 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core import inline as parse_inline_rule
+from markdown_it.rules_core import text_join as join_text_rule
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from interview_deck.model import Field, Guide, Question
-from interview_deck.parse import is_answer_label
-
-SAFE_SCHEMES = {"http", "https", "mailto"}
+from interview_deck.parse import SAFE_SCHEMES, is_answer_label, is_safe_link
 
 
 @dataclass(frozen=True)
@@ -57,18 +58,25 @@ def render_guide(guide: Guide, images: Mapping[str, str] | None = None) -> Rende
     markdown = create_renderer()
     known = dict(images or {})
 
-    def render(text: str) -> str:
-        return str(markdown.render(text, {"images": known}))
+    def render(tokens: Sequence[Token], text: str) -> str:
+        # Parsed guides carry their block tokens; parsing the text is for guides built by hand.
+        env = {"images": known}
+        if tokens or not text:
+            parse_inline(markdown, tokens)
+            return str(markdown.renderer.render(list(tokens), markdown.options, env))
+        return str(markdown.render(text, env))
 
     questions = tuple(render_question(render, q) for q in guide.questions)
-    return RenderedGuide(guide, render(guide.intro), questions)
+    return RenderedGuide(guide, render(guide.intro_tokens, guide.intro), questions)
 
 
-def render_question(render: Callable[[str], str], question: Question) -> RenderedQuestion:
+def render_question(
+    render: Callable[[Sequence[Token], str], str], question: Question
+) -> RenderedQuestion:
     """Render one question; the main answer is its first Answer or Solution field."""
 
     def render_field(f: Field) -> RenderedField:
-        return RenderedField(f.label, render(f.body), f.secondary)
+        return RenderedField(f.label, render(f.tokens, f.body), f.secondary)
 
     answers = question.answer_fields
     main = next((f for f in answers if is_answer_label(f.label)), answers[0] if answers else None)
@@ -81,6 +89,15 @@ def render_question(render: Callable[[str], str], question: Question) -> Rendere
     )
 
 
+def parse_inline(markdown: MarkdownIt, tokens: Sequence[Token]) -> None:
+    """Parse the inline content of block tokens, once: the structure pass leaves it unparsed."""
+    state = StateCore("", markdown, {})
+    # Block rules leave `children` empty; any inline content, once parsed, gives some.
+    state.tokens = [t for t in tokens if t.type == "inline" and not t.children]
+    parse_inline_rule(state)
+    join_text_rule(state)
+
+
 @cache
 def create_renderer() -> MarkdownIt:
     """Return the Markdown renderer: raw HTML escaped, only safe links, code through Pygments."""
@@ -91,12 +108,6 @@ def create_renderer() -> MarkdownIt:
     md.add_render_rule("link_close", render_link_close)
     md.add_render_rule("image", render_image)
     return md
-
-
-def is_safe_link(url: str) -> bool:
-    """Allow http, https and mailto links, and relative paths (for local images)."""
-    scheme = urlsplit(url.strip()).scheme.lower()
-    return scheme in SAFE_SCHEMES or (not scheme and not url.strip().startswith("//"))
 
 
 def render_link_open(

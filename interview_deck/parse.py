@@ -147,6 +147,7 @@ def parse_guide(source: Source) -> Guide:
     problems: list[Problem] = []
     problems += find_unclosed_fences(source, tokens, lines)
     blocks = split_blocks(tokens)
+    outro = find_chat_outro(blocks, lines)
     headings = collect_headings(tokens)
     headings_by_line = {h.line: h for h in headings}
     title = find_title(headings)
@@ -185,9 +186,9 @@ def parse_guide(source: Source) -> Guide:
             elif heading.is_level:
                 difficulty, difficulty_depth = name_difficulty(heading.text), heading.level
             continue
+        if position >= outro:
+            break
         if block.type == "hr":
-            if current is None or is_trailing_chat([b for b, _ in blocks[position + 1 :]]):
-                current = None
             continue
         if in_intro:
             intro_blocks.append(block)
@@ -483,13 +484,23 @@ def declared_count(text: str) -> int | None:
     return None
 
 
-def is_trailing_chat(rest: list[Token]) -> bool:
-    """True if only plain paragraphs follow: a chat's closing words after the guide's last rule."""
-    return (
-        bool(rest)
-        and all(t.type in ("paragraph_open", "hr") for t in rest)
-        and not any(t.type == "heading_open" for t in rest)
-    )
+def find_chat_outro(blocks: list[tuple[Token, list[Token]]], lines: list[str]) -> int:
+    """Return where a chat's closing words begin (len(blocks) if there are none).
+
+    They are a rule followed, to the end, by nothing but plain paragraphs: no heading,
+    no code, no label. Without a rule they cannot be told from the last answer.
+    """
+    start = len(blocks)
+    while start > 0:
+        block = blocks[start - 1][0]
+        plain = block.type == "paragraph_open" and not LABEL.match(
+            lines[block.map[0]] if block.map else ""
+        )
+        if not (plain or block.type == "hr"):
+            break
+        start -= 1
+    rules = [i for i in range(start, len(blocks)) if blocks[i][0].type == "hr"]
+    return rules[0] if rules and rules[0] < len(blocks) - 1 else len(blocks)
 
 
 def name_difficulty(text: str) -> str | None:

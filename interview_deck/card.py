@@ -52,8 +52,8 @@ def render_deck(rendered: RenderedGuide, parent: str | None = None) -> DeckData:
     notes = tuple(
         render_note(rendered, position, rq) for position, rq in enumerate(rendered.questions, 1)
     )
-    return DeckData(name, deck_id_for(name), load_card_css(), load_template("card_front.html"),
-                    load_template("card_back.html"), notes)  # fmt: skip
+    front, back = load_template("card_front.html"), load_template("card_back.html")
+    return DeckData(name, deck_id_for(name), load_card_css(), front, back, notes)
 
 
 def render_note(rendered: RenderedGuide, position: int, rq: RenderedQuestion) -> NoteData:

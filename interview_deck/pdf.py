@@ -53,8 +53,13 @@ def write_pdf(html: Path, target: Path, chromium: str) -> None:
     temporary = Path(name)
     try:
         with tempfile.TemporaryDirectory(prefix="interview-deck-chromium-") as profile:
-            command = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-                       f"--print-to-pdf={temporary}", html.resolve().as_uri()]  # fmt: skip
+            command = [
+                chromium,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                f"--print-to-pdf={temporary}",
+                html.resolve().as_uri(),
+            ]
             finished = subprocess.run(
                 command, capture_output=True, text=True, timeout=PRINT_TIMEOUT, check=False
             )

@@ -60,8 +60,12 @@ def poppler() -> None:
 
 
 @pytest.fixture(scope="module", params=sorted(PAPERS))
-def printed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, chromium: str,
-            poppler: None) -> Printed:  # fmt: skip
+def printed(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    chromium: str,
+    poppler: None,
+) -> Printed:
     """The user's guide, printed through interview_deck.pdf on each paper size."""
     out = tmp_path_factory.mktemp(f"sheet-{request.param}")
     pdf = out / "python-modules.pdf"
@@ -167,8 +171,10 @@ def test_every_page_is_numbered_instead_of_the_browser_header(printed: Printed) 
 
 
 def test_body_text_is_at_least_8_5pt_and_nothing_is_below_7pt(printed: Printed) -> None:
-    boxes = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"',
-                       run_tool("pdftotext", "-bbox", printed.pdf, "-"))  # fmt: skip
+    boxes = re.findall(
+        r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"',
+        run_tool("pdftotext", "-bbox", printed.pdf, "-"),
+    )
     sizes = Counter(round((float(bottom) - float(top)) / DEJAVU_BOX, 1) for top, bottom in boxes)
     body_size = sizes.most_common(1)[0][0]
     assert body_size >= 8.5

@@ -11,6 +11,7 @@ from pathlib import Path
 from interview_deck.errors import OutputError, Problem
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# Headless, and quiet: no sandbox (we may run as root), no calls home, no first-run screens.
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -19,7 +20,6 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--no-pdf-header-footer",
 )
 # A stuck browser must not hang the build forever; a healthy one needs a few seconds.
 PRINT_TIMEOUT = 300
@@ -56,6 +56,7 @@ def write_pdf(html: Path, target: Path, chromium: str) -> None:
             command = [
                 chromium,
                 *CHROMIUM_FLAGS,
+                "--no-pdf-header-footer",
                 f"--user-data-dir={profile}",
                 f"--print-to-pdf={temporary}",
                 html.resolve().as_uri(),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from interview_deck.build import BuildOptions, build
+from interview_deck.pdf import find_chromium
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "content" / "python-modules.md"
@@ -51,24 +50,6 @@ def import_apkg(col: object, path: Path) -> object:
     )
     request = ImportAnkiPackageRequest(package_path=str(path), options=options)
     return col.import_anki_package(request)  # type: ignore[attr-defined]
-
-
-def find_chromium() -> str | None:
-    """Return the path of Debian's chromium, or None."""
-    return (
-        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    )
-
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session")

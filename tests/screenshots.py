@@ -18,7 +18,8 @@ if str(REPO) not in sys.path:
     # `python tests/screenshots.py` puts tests/ on the path, not the repository.
     sys.path.insert(0, str(REPO))
 
-from tests.conftest import CHROMIUM_FLAGS, GUIDE, find_chromium, import_apkg  # noqa: E402
+from interview_deck.pdf import CHROMIUM_FLAGS, find_chromium  # noqa: E402
+from tests.conftest import GUIDE, import_apkg  # noqa: E402
 
 DOCS = REPO / "docs"
 SCREENSHOT_WIDTH = 360

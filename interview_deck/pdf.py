@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from interview_deck.errors import OutputError, Problem
+from interview_deck.write import create_temporary
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Headless, and quiet: no sandbox (we may run as root), no calls home, no first-run screens.
@@ -43,14 +44,7 @@ def require_chromium(html: Path, target: Path) -> str:
 
 def write_pdf(html: Path, target: Path, chromium: str) -> None:
     """Print `html` to `target` (paper size from the sheet's CSS); rename into place when done."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        os.close(handle)
-    except OSError as e:
-        problem = Problem(target.parent, 0, "error", f"cannot write output folder: {e.strerror}")
-        raise OutputError([problem]) from None
-    temporary = Path(name)
+    temporary = create_temporary(target)
     try:
         with tempfile.TemporaryDirectory(prefix="interview-deck-chromium-") as profile:
             command = [

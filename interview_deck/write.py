@@ -18,6 +18,8 @@ from typing import IO, Any
 from interview_deck.card import FIELDS, MODEL_ID, MODEL_NAME, DeckData
 from interview_deck.errors import OutputError, Problem
 
+# A temporary output file older than this was left by a build that was killed.
+STALE_SECONDS = 3600
 # Zip entry times cannot predate 1980.
 ZIP_EPOCH = 315532800
 
@@ -99,18 +101,9 @@ def write_text(target: Path, text: str) -> None:
 @contextlib.contextmanager
 def atomic_write(target: Path) -> Iterator[IO[bytes]]:
     """Yield a temporary file beside `target` and rename it into place only if all went well."""
+    temporary = create_temporary(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Opened here so a folder we cannot write is reported; closed by `with handle` below.
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-        )
-    except OSError as e:
-        problem = Problem(target.parent, 0, "error", f"cannot write output folder: {e.strerror}")
-        raise OutputError([problem]) from None
-    temporary = Path(handle.name)
-    try:
-        with handle:
+        with temporary.open("wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -123,6 +116,27 @@ def atomic_write(target: Path) -> Iterator[IO[bytes]]:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def create_temporary(target: Path) -> Path:
+    """Create an empty hidden file beside `target` to write it in; raise OutputError if we can't.
+
+    Temporary files older than an hour are left over from a killed build (a running
+    build's are younger), so they are removed first.
+    """
+    pattern = f".{target.name}.*.tmp"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for stale in target.parent.glob(pattern):
+            with contextlib.suppress(OSError):
+                if time.time() - stale.stat().st_mtime > STALE_SECONDS:
+                    stale.unlink()
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(handle)
+    except OSError as e:
+        problem = Problem(target.parent, 0, "error", f"cannot write output folder: {e.strerror}")
+        raise OutputError([problem]) from None
+    return Path(name)
 
 
 def output_timestamp(*paths: Path) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -80,3 +81,21 @@ def test_two_builds_at_once_into_one_folder_both_write_valid_files(tmp_path: Pat
         assert_complete_deck(out / f"{name}.apkg", 300)
         assert_complete_sheet(out / f"{name}.html", 300)
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_killed_builds_old_temporary_files_are_removed_and_young_ones_kept(
+    tmp_path: Path,
+) -> None:
+    guide = tmp_path / "g.md"
+    guide.write_text(generate_guide(3), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    stale, young = out / ".g.apkg.stale.tmp", out / ".g.apkg.young.tmp"
+    stale.write_bytes(b"half a zip")
+    young.write_bytes(b"another build's file")
+    two_hours_ago = time.time() - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    results = build([guide], BuildOptions(out_dir=out))
+    assert not results[0].failed
+    assert not stale.exists()
+    assert young.read_bytes() == b"another build's file"

@@ -66,6 +66,11 @@ LEADING_SYMBOLS = re.compile(r"^[^\w`*(\[]+")
 INTRO_HEADING = re.compile(r"^(introduction|overview|about this guide)\b", re.IGNORECASE)
 SAFE_SCHEMES = {"http", "https", "mailto"}
 TOPIC_NOISE = re.compile(r"interview|guide|questions?|\bprep\b|cheat\s*sheet", re.IGNORECASE)
+# What is left of "Top 30 Python Interview Questions and Answers" besides the topic.
+TOPIC_FILLER = re.compile(
+    r"\b(?:top|the|\d+|interview|guide|questions?|answers?|and|&|for|prep|preparation|cheat\s*sheet)\b",
+    re.IGNORECASE,
+)
 
 
 @cache
@@ -523,7 +528,7 @@ def name_topic(title: str, path: Path) -> str:
     parts = [p.strip() for p in re.split(r"\s[—–-]\s|[:|—–]", title)]
     kept = [p for p in parts if p and not TOPIC_NOISE.search(p)]
     if not kept:
-        kept = [TOPIC_NOISE.sub("", title).strip(" -—–:")]
+        kept = [TOPIC_FILLER.sub("", title).strip(" -—–:&")]
     topic = LEADING_SYMBOLS.sub("", " ".join(" ".join(kept).split()))
     return topic or path.stem.replace("-", " ").replace("_", " ").title()
 

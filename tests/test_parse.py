@@ -17,7 +17,7 @@ import pytest
 
 from interview_deck.errors import GuideError
 from interview_deck.model import Guide
-from interview_deck.parse import parse_guide
+from interview_deck.parse import name_section, name_topic, parse_guide
 from interview_deck.read import read_source, unwrap_guide
 
 from .conftest import FIXTURES, GUIDE, REPO
@@ -223,3 +223,33 @@ def test_sub_heading_inside_question_is_a_field(tmp_path: Path) -> None:
         ("Question", "Why?", True),
         ("Answer", "Because.", False),
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "topic"),
+    [
+        ("Python Modules — Interview Guide (30 Questions)", "Python Modules"),
+        ("Python Modules Interview Questions and Answers", "Python Modules"),
+        ("Top 30 Python Interview Questions", "Python"),
+        ("📘 Interview Guide: Python Modules", "Python Modules"),
+        ("Pandas and NumPy — Interview Guide", "Pandas and NumPy"),
+        ("Git & GitHub: Interview Prep", "Git & GitHub"),
+        ("Interview Guide", "Rust Ownership"),
+    ],
+)
+def test_topic_is_the_title_without_interview_words(title: str, topic: str) -> None:
+    assert name_topic(title, Path("guides/rust-ownership.md")) == topic
+
+
+@pytest.mark.parametrize(
+    ("heading", "section"),
+    [
+        ("SECTION 1 — THEORY QUESTIONS (20 TOTAL)", "Theory"),
+        ("Section 2: Coding Questions (10 Total)", "Coding"),
+        ("🟢 Section A — Fundamentals", "Fundamentals"),
+        ("Part 1: System Design", "System Design"),
+        ("Practical Scenarios", "Practical Scenarios"),
+    ],
+)
+def test_section_name_drops_numbering_and_counts(heading: str, section: str) -> None:
+    assert name_section(heading) == section

@@ -89,7 +89,8 @@ def write_zip_entry(
     info = zipfile.ZipInfo(name, date_time=when)  # type: ignore[arg-type]
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
-    archive.writestr(info, data)
+    # Level 1 is three times faster than the default and the deck only a little larger.
+    archive.writestr(info, data, compresslevel=1)
 
 
 def write_text(target: Path, text: str) -> None:

@@ -39,16 +39,20 @@ def run_watch(
     outcome: list[int] = []
 
     def target() -> None:
-        outcome.append(
-            watch.watch_guides(
-                [guides[0].parent],
-                options,
-                reported.append,
-                jobs=1,
-                stop_after=stop_after,
-                on_ready=ready.set,
+        try:
+            outcome.append(
+                watch.watch_guides(
+                    [guides[0].parent],
+                    options,
+                    reported.append,
+                    jobs=1,
+                    stop_after=stop_after,
+                    on_ready=ready.set,
+                )
             )
-        )
+        finally:
+            # A watcher that crashed must fail the test, not leave it waiting.
+            ready.set()
 
     watcher = threading.Thread(target=target)
     watcher.start()

@@ -266,3 +266,39 @@ def test_dark_mode_is_for_screens_only(tmp_path: Path) -> None:
         q.split() == ["screen", "and", "(prefers-color-scheme:", "dark)"] for q in queries
     )
     assert re.search(r"@media print \{\s*:root \{ color-scheme: light; \}", page)
+
+
+def test_a_question_taller_than_a_column_breaks_between_code_blocks_only(
+    tmp_path: Path, chromium: str, poppler: None
+) -> None:
+    blocks = "\n\n".join(
+        f"Step {n}:\n\n```python\n# BLOCKSTART{n:02d}\n"
+        + "".join(f"value_{n}_{i} = compute({i})\n" for i in range(22))
+        + f"# BLOCKEND{n:02d}\n```"
+        for n in range(1, 9)
+    )
+    guide = tmp_path / "tall.md"
+    guide.write_text(
+        "# Tall — Interview Guide\n\n### 1. A long walkthrough\n**Question:** Walk through it.\n"
+        f"**Expected Answer:**\n\n{blocks}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    [result] = build([guide], BuildOptions(out_dir=out))
+    assert not result.failed
+    pdf = out / "tall.pdf"
+    write_pdf(out / "tall.html", pdf, chromium)
+
+    destinations = read_destinations(pdf)
+    # The question really is taller than a column: it starts and ends in different places.
+    assert destinations["q1"] != destinations["q1-end"]
+    # Where each block's first and last line landed: (page, right-hand column).
+    places: dict[str, tuple[int, bool]] = {}
+    pages = run_tool("pdftotext", "-bbox", pdf, "-").split("<page ")[1:]
+    for number, page in enumerate(pages, 1):
+        for x, word in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', page):
+            if word.startswith(("BLOCKSTART", "BLOCKEND")):
+                places[word] = (number, float(x) > PAPERS["a4"][0] / 2)
+    assert len(places) == 16
+    split = [n for n in range(1, 9) if places[f"BLOCKSTART{n:02d}"] != places[f"BLOCKEND{n:02d}"]]
+    assert split == []

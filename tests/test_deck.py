@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 import zipfile
@@ -13,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from interview_deck import build as build_module
+from interview_deck import card
 from interview_deck.build import BuildOptions, build
 from interview_deck.card import FIELDS, MODEL_ID, MODEL_NAME
 from tests.conftest import GUIDE, import_apkg
@@ -373,3 +376,24 @@ def test_parent_option_nests_the_deck(collection: Any, tmp_path: Path) -> None:
     assert "Interview Prep::Python Modules" in names
     assert len(collection.find_cards('deck:"Interview Prep::Python Modules"')) == 30
     assert len(collection.find_cards('deck:"Interview Prep"')) == 30
+
+
+def test_a_changed_template_updates_the_note_type_on_reimport(
+    collection: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(card.TEMPLATES, templates)
+    monkeypatch.setattr(card, "TEMPLATES", templates)
+    monkeypatch.setattr(build_module, "TEMPLATES", templates)
+    guide = copy_guide(tmp_path / "guides")
+    import_apkg(collection, build_apkg(guide, tmp_path / "first"))
+
+    css = templates / "card.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.card { letter-spacing: 0.01em; }\n")
+    touch_forward(css)
+    result = import_apkg(collection, build_apkg(guide, tmp_path / "second"))
+
+    note_type = collection.models.get(MODEL_ID)
+    assert "letter-spacing: 0.01em" in note_type["css"]
+    assert (len(result.log.new), collection.note_count()) == (0, 30)
+    assert [m["name"] for m in collection.models.all()].count(MODEL_NAME) == 1

@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from interview_deck import TEMPLATES
 from interview_deck.errors import GuideError, Problem
 
 if TYPE_CHECKING:
     # Only for annotations: importing sheet would pull in markdown-it and slow `--help`.
     from interview_deck.sheet import Paper, SheetKind
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -167,7 +166,7 @@ def stream_build(
     return len(problems) + len(guides), merge()
 
 
-def check(paths: Iterable[Path], jobs: int | None = None) -> list[GuideResult]:
+def check(paths: Iterable[Path]) -> list[GuideResult]:
     """Check every guide under `paths` without writing anything."""
     guides, problems = find_guides(paths)
     results = [GuideResult(p.path, (p,)) for p in problems]

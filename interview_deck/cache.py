@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from interview_deck import __version__
+from interview_deck import TEMPLATES, __version__
 from interview_deck.errors import Problem
 
 if TYPE_CHECKING:
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 CACHE_FORMAT = 1
 CACHE_FOLDER = ".cache"
 PACKAGE = Path(__file__).resolve().parent
-TEMPLATES = PACKAGE.parent / "templates"
 MISSING = "missing"
 
 

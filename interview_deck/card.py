@@ -5,13 +5,11 @@ from __future__ import annotations
 import hashlib
 import html
 from dataclasses import dataclass
-from pathlib import Path
 
+from interview_deck import TEMPLATES
 from interview_deck.parse import slugify
 from interview_deck.render import RenderedField, RenderedGuide, RenderedQuestion
 from interview_deck.theme import render_code_css
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 # Fixed forever: a new field list needs a new id (and a changelog line), or Anki
 # imports the notes into a duplicate "Interview Question+" note type.

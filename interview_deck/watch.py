@@ -6,7 +6,8 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from interview_deck.build import TEMPLATES, BuildOptions, GuideResult, stream_build
+from interview_deck import TEMPLATES
+from interview_deck.build import BuildOptions, GuideResult, stream_build
 
 # watchfiles yields this often even without changes, so the first yield says "now watching".
 WAKE_MS = 500

@@ -53,21 +53,19 @@ class GuideResult:
         return tuple(p for p in self.problems if p.severity == "warning")
 
 
-def find_guides(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    """Expand folders into their `*.md` guides; report paths that do not exist."""
-    guides: list[Path] = []
-    problems: list[Problem] = []
+def find_guides(paths: Iterable[Path]) -> list[Path | Problem]:
+    """Expand folders into their `*.md` guides, in order; a path that has none is a problem."""
+    found: list[Path | Problem] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.glob("*.md") if p.is_file())
-            if not found:
-                problems.append(Problem(path, 0, "error", "folder has no .md guides"))
-            guides += found
+            guides = sorted(p for p in path.glob("*.md") if p.is_file())
+            found += guides or [Problem(path, 0, "error", "folder has no .md guides")]
         elif path.exists():
-            guides.append(path)
+            found.append(path)
         else:
-            problems.append(Problem(path, 0, "error", "no such file or folder"))
-    return list(dict.fromkeys(guides)), problems
+            found.append(Problem(path, 0, "error", "no such file or folder"))
+    # A guide named twice (as a file and through its folder) is built once.
+    return list(dict.fromkeys(found))
 
 
 def check_guide(path: Path) -> GuideResult:
@@ -148,7 +146,8 @@ def stream_build(
     """
     from interview_deck.cache import compute_key, hash_environment, load_result
 
-    guides, problems = find_guides(paths)
+    found = find_guides(paths)
+    guides = [g for g in found if isinstance(g, Path)]
     environment = hash_environment(options)
     keys = {guide: compute_key(guide, environment) for guide in guides}
     cached: dict[Path, GuideResult] = {}
@@ -159,18 +158,21 @@ def stream_build(
     built = map_guides([g for g in guides if g not in cached], options, jobs, keys)
 
     def merge() -> Iterator[GuideResult]:
-        yield from (GuideResult(p.path, (p,)) for p in problems)
-        for guide in guides:
-            yield cached[guide] if guide in cached else next(built)
+        for item in found:
+            if isinstance(item, Problem):
+                yield GuideResult(item.path, (item,))
+            else:
+                yield cached[item] if item in cached else next(built)
 
-    return len(problems) + len(guides), merge()
+    return len(found), merge()
 
 
 def check(paths: Iterable[Path]) -> list[GuideResult]:
     """Check every guide under `paths` without writing anything."""
-    guides, problems = find_guides(paths)
-    results = [GuideResult(p.path, (p,)) for p in problems]
-    return results + [check_guide(g) for g in guides]
+    return [
+        GuideResult(item.path, (item,)) if isinstance(item, Problem) else check_guide(item)
+        for item in find_guides(paths)
+    ]
 
 
 def map_guides(

@@ -244,8 +244,8 @@ def parse_guide(source: Source) -> Guide:
 def split_blocks(tokens: list[Token]) -> list[tuple[Token, list[Token]]]:
     """Split a token stream into top-level blocks: each opening token with all of its tokens."""
     starts = [i for i, t in enumerate(tokens) if t.level == 0 and t.nesting >= 0 and t.map]
-    ends = [*starts[1:], len(tokens)]
-    return [(tokens[i], tokens[i:end]) for i, end in zip(starts, ends, strict=True)]
+    bounds = [*starts, len(tokens)]
+    return [(tokens[start], tokens[start:end]) for start, end in itertools.pairwise(bounds)]
 
 
 def strip_label(paragraph: list[Token], label_end: int) -> list[Token]:

@@ -253,3 +253,12 @@ def test_topic_is_the_title_without_interview_words(title: str, topic: str) -> N
 )
 def test_section_name_drops_numbering_and_counts(heading: str, section: str) -> None:
     assert name_section(heading) == section
+
+
+@pytest.mark.parametrize("text", ["```MARKDOWN\n```", "```\n```", "---\n", "   \n# \n"])
+def test_documents_without_blocks_fail_with_a_line(tmp_path: Path, text: str) -> None:
+    guide = tmp_path / "g.md"
+    guide.write_text(text, encoding="utf-8")
+    with pytest.raises(GuideError) as raised:
+        parse(guide)
+    assert all(p.line >= 1 and p.severity == "error" for p in raised.value.problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -138,7 +139,11 @@ def assert_builds_or_explains(guide: Path, result: GuideResult, written: list[st
 GOOD = b"\xef\xbb\xbf# T\r\n\r\n### 1. Q\r\n**Question:** Why?\r\n**Answer:** ![a](pic.png)\r\n"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(guides())
 @example(GOOD)
 @example(GOOD.replace(b"pic.png", b"../pic.png"))

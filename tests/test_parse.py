@@ -31,6 +31,13 @@ def parse(path: Path) -> Guide:
     return parse_guide(read_source(path))
 
 
+def write_guide(folder: Path, text: str) -> Path:
+    """Write a small guide as `g.md` in `folder` and return its path."""
+    guide = folder / "g.md"
+    guide.write_text(text, encoding="utf-8")
+    return guide
+
+
 def describe(guide: Guide) -> dict[str, Any]:
     """Return everything the parser found, as plain data for a golden file."""
     return {
@@ -176,10 +183,9 @@ def test_declared_count_mismatch_is_a_warning_with_its_line() -> None:
 
 
 def test_id_comment_overrides_identity(tmp_path: Path) -> None:
-    guide = tmp_path / "g.md"
-    guide.write_text(
+    guide = write_guide(
+        tmp_path,
         "# T\n\n### 1. Old title\n<!-- id: stable-key -->\n**Question:** Q?\n**Answer:** A.\n",
-        encoding="utf-8",
     )
     question = parse(guide).questions[0]
     assert question.key == "stable key"
@@ -197,11 +203,10 @@ def test_id_comment_with_the_old_title_keeps_the_old_key(tmp_path: Path) -> None
 
 
 def test_duplicate_title_names_both_lines(tmp_path: Path) -> None:
-    guide = tmp_path / "g.md"
-    guide.write_text(
+    guide = write_guide(
+        tmp_path,
         "# T\n\n### 1. Same\n**Question:** A?\n**Answer:** A.\n\n"
         "### 2. Same\n**Question:** B?\n**Answer:** B.\n",
-        encoding="utf-8",
     )
     with pytest.raises(GuideError) as raised:
         parse(guide)
@@ -212,11 +217,10 @@ def test_duplicate_title_names_both_lines(tmp_path: Path) -> None:
 
 
 def test_sub_heading_inside_question_is_a_field(tmp_path: Path) -> None:
-    guide = tmp_path / "g.md"
-    guide.write_text(
+    guide = write_guide(
+        tmp_path,
         "# T\n\n## 1. Q\n**Question:** Why?\n\n### Answer\nBecause.\n\n## 2. R\n"
         "**Question:** How?\n**Answer:** So.\n",
-        encoding="utf-8",
     )
     first = parse(guide).questions[0]
     assert [(f.label, f.body, f.on_front) for f in first.fields] == [
@@ -257,8 +261,7 @@ def test_section_name_drops_numbering_and_counts(heading: str, section: str) -> 
 
 @pytest.mark.parametrize("text", ["```MARKDOWN\n```", "```\n```", "---\n", "   \n# \n"])
 def test_documents_without_blocks_fail_with_a_line(tmp_path: Path, text: str) -> None:
-    guide = tmp_path / "g.md"
-    guide.write_text(text, encoding="utf-8")
+    guide = write_guide(tmp_path, text)
     with pytest.raises(GuideError) as raised:
         parse(guide)
     assert all(p.line >= 1 and p.severity == "error" for p in raised.value.problems)

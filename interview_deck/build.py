@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from interview_deck.errors import GuideError, Problem
 
 if TYPE_CHECKING:
     # Only for annotations: importing sheet would pull in markdown-it and slow `--help`.
+    from interview_deck.cache import CacheKey
     from interview_deck.sheet import Paper, SheetKind
 
 
@@ -41,6 +42,8 @@ class GuideResult:
     inputs: tuple[Path, ...] = field(default=())
     # True when the outputs were already up to date and nothing was rebuilt.
     cached: bool = False
+    # The HTML of each code block, for the cache to give the guide's next build.
+    highlighted: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def failed(self) -> bool:
@@ -83,8 +86,13 @@ def check_guide(path: Path) -> GuideResult:
     return GuideResult(path, guide.warnings + image_warnings, len(guide.questions))
 
 
-def build_guide(path: Path, options: BuildOptions) -> GuideResult:
-    """Build one guide's deck and cheat sheet; write nothing unless every stage succeeded."""
+def build_guide(
+    path: Path, options: BuildOptions, highlighted: Mapping[str, str] | None = None
+) -> GuideResult:
+    """Build one guide's deck and cheat sheet; write nothing unless every stage succeeded.
+
+    `highlighted` holds code blocks already highlighted, e.g. by this guide's last build.
+    """
     from interview_deck.card import render_deck
     from interview_deck.images import encode_data_uri, find_images
     from interview_deck.parse import parse_guide
@@ -102,12 +110,13 @@ def build_guide(path: Path, options: BuildOptions) -> GuideResult:
         # images: local files beside the guide, checked before any of them is read
         images, image_warnings = find_images(source)
         # render: Markdown and code to HTML, once for both outputs
-        rendered = render_guide(guide, images={i.src: i.media_name for i in images})
+        rendered = render_guide(guide, {i.src: i.media_name for i in images}, highlighted)
         # model: the notes of the deck, and the cheat sheet's page
         deck = render_deck(rendered, options.parent)
         if images:
             # The sheet is one self-contained file, so its images are inlined (code stays cached).
-            rendered = render_guide(guide, images={i.src: encode_data_uri(i) for i in images})
+            data_uris = {i.src: encode_data_uri(i) for i in images}
+            rendered = render_guide(guide, data_uris, rendered.code)
         sheet = render_sheet(rendered, options.sheet, options.paper)
         apkg = options.out_dir / f"{guide.stem}.apkg"
         html = options.out_dir / f"{guide.stem}.html"
@@ -126,7 +135,8 @@ def build_guide(path: Path, options: BuildOptions) -> GuideResult:
         return GuideResult(path, tuple(e.problems))
     warnings = guide.warnings + image_warnings
     inputs = tuple(i.path for i in images)
-    return GuideResult(path, warnings, len(guide.questions), len(deck.notes), outputs, inputs)
+    counts = len(guide.questions), len(deck.notes)
+    return GuideResult(path, warnings, *counts, outputs, inputs, highlighted=rendered.code)
 
 
 def build(
@@ -179,7 +189,7 @@ def map_guides(
     guides: list[Path],
     options: BuildOptions,
     jobs: int | None,
-    keys: dict[Path, str | None] | None = None,
+    keys: dict[Path, CacheKey | None] | None = None,
 ) -> Iterator[GuideResult]:
     """Build each guide, on all cores if there are several; cache each success under its key."""
     keys = keys or {}
@@ -199,16 +209,22 @@ def map_guides(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def build_and_remember(path: Path, options: BuildOptions, key: str | None) -> GuideResult:
-    """Build one guide, then record it in the cache so that it is skipped while unchanged."""
-    from interview_deck.cache import store_result
+def build_and_remember(path: Path, options: BuildOptions, key: CacheKey | None) -> GuideResult:
+    """Build one guide, then record it in the cache so that it is skipped while unchanged.
 
-    result = build_guide(path, options)
-    if key is not None and not result.failed:
+    The code blocks its last build highlighted are reused, so editing prose costs no Pygments.
+    """
+    from interview_deck.cache import load_highlights, store_result
+
+    if key is None:
+        return build_guide(path, options)
+    result = build_guide(path, options, load_highlights(path, options, key))
+    if not result.failed:
         # A cache entry that cannot be written only costs a rebuild next time.
         with contextlib.suppress(OSError, GuideError):
             store_result(result, options, key)
-    return result
+    # The blocks are in the entry now; a worker need not send them back.
+    return replace(result, highlighted={})
 
 
 def start_worker() -> None:

@@ -5,6 +5,11 @@ trusted when it parses, has this tool's format and version, its key matches the
 current inputs (guide, options, templates, the tool's own code), every extra input
 (images) still hashes the same and every output is still there, untouched.
 Anything else is a miss, and the guide is simply built again.
+
+Beside each entry, `<out>/.cache/code/<guide>.json` keeps the guide's highlighted code
+blocks. When the guide is edited, its rebuild takes every unchanged block from there
+instead of from Pygments, as long as the file was made by the same tool, templates,
+options and Pygments. It is a file of its own so that checking the entries stays quick.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,10 +29,18 @@ if TYPE_CHECKING:
     from interview_deck.build import BuildOptions, GuideResult
 
 # Bump when an entry's layout changes; entries of any other format are ignored.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_FOLDER = ".cache"
 PACKAGE = Path(__file__).resolve().parent
 MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class CacheKey:
+    """A guide's cache key: the hash of its whole environment, and of that plus the guide."""
+
+    environment: str
+    guide: str
 
 
 @dataclass(frozen=True)
@@ -43,14 +57,23 @@ def entry_path(guide: Path, options: BuildOptions) -> Path:
     return options.out_dir / CACHE_FOLDER / f"{guide.stem}.json"
 
 
+def code_path(guide: Path, options: BuildOptions) -> Path:
+    """Return where a guide's highlighted code blocks are kept."""
+    return options.out_dir / CACHE_FOLDER / "code" / f"{guide.stem}.json"
+
+
 def hash_environment(options: BuildOptions) -> str:
     """Return one hash of what every guide's outputs depend on: tool, templates and options."""
+    # Only the package's version: the lexers and formatter load only when a block is new.
+    import pygments
+
     environment = {
         "format": CACHE_FORMAT,
         "version": __version__,
         "templates": hash_folder(TEMPLATES, "*"),
         # A change to the tool's own code can change its outputs, so it invalidates too.
         "code": hash_folder(PACKAGE, "*.py"),
+        "pygments": pygments.__version__,
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
         # out_dir is left out: the entry lives inside it, so it is implied.
         "options": {
@@ -60,15 +83,16 @@ def hash_environment(options: BuildOptions) -> str:
     return hashlib.sha256(json.dumps(environment, sort_keys=True).encode()).hexdigest()
 
 
-def compute_key(guide: Path, environment: str) -> str | None:
+def compute_key(guide: Path, environment: str) -> CacheKey | None:
     """Return the hash of everything a guide's outputs depend on, or None if it cannot be read."""
     content = hash_file(guide)
     if content == MISSING:
         return None
-    return hashlib.sha256(f"{environment}\0{guide.resolve()}\0{content}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{environment}\0{guide.resolve()}\0{content}".encode())
+    return CacheKey(environment, digest.hexdigest())
 
 
-def load_result(guide: Path, options: BuildOptions, key: str) -> GuideResult | None:
+def load_result(guide: Path, options: BuildOptions, key: CacheKey) -> GuideResult | None:
     """Return the cached result of a guide whose inputs and outputs are unchanged, else None."""
     try:
         entry = json.loads(entry_path(guide, options).read_bytes())
@@ -78,13 +102,16 @@ def load_result(guide: Path, options: BuildOptions, key: str) -> GuideResult | N
         return None
 
 
-def read_entry(entry: Any, guide: Path, options: BuildOptions, key: str) -> GuideResult | None:
+def read_entry(entry: Any, guide: Path, options: BuildOptions, key: CacheKey) -> GuideResult | None:
     """Return the entry as a result if it is valid for these inputs; raise if it is malformed."""
     from interview_deck.build import GuideResult
 
-    if entry["format"] != CACHE_FORMAT or entry["version"] != __version__ or entry["key"] != key:
-        return None
-    if entry["guide"] != str(guide.resolve()):
+    # The key hashes the guide's resolved path too: a same-named guide elsewhere never matches.
+    if (
+        entry["format"] != CACHE_FORMAT
+        or entry["version"] != __version__
+        or entry["key"] != key.guide
+    ):
         return None
     for path, digest in require(entry["inputs"], dict).items():
         if hash_file(Path(path)) != digest:
@@ -104,14 +131,34 @@ def read_entry(entry: Any, guide: Path, options: BuildOptions, key: str) -> Guid
     )
 
 
-def store_result(result: GuideResult, options: BuildOptions, key: str) -> None:
-    """Record a successful build's inputs and outputs; write the entry atomically."""
+def load_highlights(guide: Path, options: BuildOptions, key: CacheKey) -> Mapping[str, str]:
+    """Return the code blocks highlighted by the guide's last build, if it was made alike."""
+    try:
+        entry = json.loads(code_path(guide, options).read_bytes())
+        if entry["format"] != CACHE_FORMAT or entry["environment"] != key.environment:
+            return {}
+        blocks: dict[str, str] = require(entry["blocks"], dict)
+        if not all(isinstance(html, str) for html in blocks.values()):
+            return {}
+        return blocks
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}
+
+
+def store_result(result: GuideResult, options: BuildOptions, key: CacheKey) -> None:
+    """Record a successful build's inputs, outputs and code blocks; write the entry atomically."""
     from interview_deck.write import write_text
 
+    code = {
+        "format": CACHE_FORMAT,
+        "environment": key.environment,
+        "blocks": dict(result.highlighted),
+    }
+    write_text(code_path(result.path, options), json.dumps(code) + "\n")
     entry = {
         "format": CACHE_FORMAT,
         "version": __version__,
-        "key": key,
+        "key": key.guide,
         "guide": str(result.path.resolve()),
         "questions": result.questions,
         "cards": result.cards,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import unescapeAll
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core import inline as parse_inline_rule
@@ -48,26 +50,50 @@ class RenderedGuide:
     guide: Guide
     intro_html: str
     questions: tuple[RenderedQuestion, ...]
+    # Every code block's HTML by hash_code(), for the next build of this guide to reuse.
+    code: Mapping[str, str] = field(default_factory=dict)
 
 
-def render_guide(guide: Guide, images: Mapping[str, str] | None = None) -> RenderedGuide:
+@dataclass
+class CodeBlocks:
+    """Highlighted code blocks: those known from an earlier build, and those used in this one."""
+
+    known: Mapping[str, str]
+    used: dict[str, str] = field(default_factory=dict)
+
+    def highlight(self, code: str, lang: str) -> str:
+        """Return a block's HTML, from an earlier build if it had the same block."""
+        key = hash_code(code, lang)
+        block = self.known.get(key) or highlight_block(code, lang)
+        self.used[key] = block
+        return block
+
+
+def render_guide(
+    guide: Guide,
+    images: Mapping[str, str] | None = None,
+    highlighted: Mapping[str, str] | None = None,
+) -> RenderedGuide:
     """Render every field of a guide to HTML, highlighting each code block once.
 
     `images` maps each image path as written in the guide to the `src` to use for it.
+    `highlighted` is the `code` of an earlier rendering: its blocks need no Pygments.
     """
     markdown = create_renderer()
     known = dict(images or {})
+    code = CodeBlocks(highlighted or {})
 
     def render(tokens: Sequence[Token], text: str) -> str:
         # Parsed guides carry their block tokens; parsing the text is for guides built by hand.
-        env = {"images": known}
+        env = {"images": known, "code": code}
         if tokens or not text:
             parse_inline(markdown, tokens)
             return str(markdown.renderer.render(list(tokens), markdown.options, env))
         return str(markdown.render(text, env))
 
     questions = tuple(render_question(render, q) for q in guide.questions)
-    return RenderedGuide(guide, render(guide.intro_tokens, guide.intro), questions)
+    intro = render(guide.intro_tokens, guide.intro)
+    return RenderedGuide(guide, intro, questions, code.used)
 
 
 def render_question(
@@ -101,12 +127,13 @@ def parse_inline(markdown: MarkdownIt, tokens: Sequence[Token]) -> None:
 @cache
 def create_renderer() -> MarkdownIt:
     """Return the Markdown renderer: raw HTML escaped, only safe links, code through Pygments."""
-    md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_code})
+    md = MarkdownIt("commonmark", {"html": False})
     md.enable(["table", "strikethrough"])
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     md.add_render_rule("link_open", render_link_open)
     md.add_render_rule("link_close", render_link_close)
     md.add_render_rule("image", render_image)
+    md.add_render_rule("fence", render_fence)
     return md
 
 
@@ -144,9 +171,23 @@ def render_image(
     return f'<span class="image-missing">[image: {html.escape(alt or src)}]</span>'
 
 
-def highlight_code(code: str, lang: str, attrs: str) -> str:
-    """markdown-it highlight hook: Pygments with CSS classes, plain text for unknown languages."""
-    return highlight_block(code, (lang or "").strip().lower())
+def render_fence(
+    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """Render a fenced code block through Pygments; the info string's first word is its language."""
+    token = tokens[idx]
+    # The info string is read as markdown-it's own fence rule reads it.
+    info = unescapeAll(token.info).strip()
+    lang = info.split(maxsplit=1)[0].lower() if info else ""
+    code = env.get("code") if isinstance(env, dict) else None
+    if isinstance(code, CodeBlocks):
+        return code.highlight(token.content, lang)
+    return highlight_block(token.content, lang)
+
+
+def hash_code(code: str, lang: str) -> str:
+    """Return the key of a code block's HTML: a hash of its language and text."""
+    return hashlib.sha256(f"{lang}\0{code}".encode()).hexdigest()
 
 
 @lru_cache(maxsize=4096)

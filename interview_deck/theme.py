@@ -54,6 +54,7 @@ def palette_rules(style_name: str, background: str, scopes: list[str]) -> str:
     return "\n".join(rules) + "\n"
 
 
+@cache
 def ensure_contrast(colour: str, background: str) -> str:
     """Return `colour`, darkened or lightened just enough to reach MIN_CONTRAST on `background`."""
     dark_background = luminance(background) < 0.5

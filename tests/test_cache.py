@@ -163,6 +163,18 @@ def test_corrupt_or_foreign_entry_is_ignored(
     assert build_one(guide, options).cached
 
 
+def test_same_guide_in_another_folder_is_not_served_from_cache(
+    guide: Path, options: BuildOptions, tmp_path: Path
+) -> None:
+    build_one(guide, options)
+    elsewhere = tmp_path / "elsewhere" / guide.name
+    elsewhere.parent.mkdir()
+    shutil.copyfile(guide, elsewhere)
+
+    assert not build_one(elsewhere, options).cached
+    assert build_one(elsewhere, options).cached
+
+
 def test_deleted_output_is_rebuilt(guide: Path, options: BuildOptions) -> None:
     first = build_one(guide, options)
     sheet = options.out_dir / "python-modules.html"
@@ -300,3 +312,117 @@ def test_help_and_check_do_not_import_heavy_modules(arguments: list[str]) -> Non
         cwd=REPO,
     )
     assert run.stdout.splitlines()[-1] == "[]"
+
+
+CACHED_BLOCK = '<pre class="highlight"><code>a block from the cache</code></pre>\n'
+EDIT_PROSE = ("Module vs. Package vs. Script", "Modules Versus Packages")
+EDIT_CODE = ("import os            # 'os' is a module", "import posixpath  # edited")
+
+
+def plant_cached_blocks(guide: Path, options: BuildOptions, environment: str | None = None) -> int:
+    """Replace every code block the cache keeps for the guide with CACHED_BLOCK; return how many."""
+    code = json.loads(cache.code_path(guide, options).read_text())
+    code["blocks"] = dict.fromkeys(code["blocks"], CACHED_BLOCK)
+    if environment is not None:
+        code["environment"] = environment
+    cache.code_path(guide, options).write_text(json.dumps(code))
+    return len(code["blocks"])
+
+
+def edit_guide(guide: Path, old: str, new: str) -> None:
+    """Replace text in the guide, which must contain it."""
+    text = guide.read_text(encoding="utf-8")
+    assert old in text
+    guide.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_edited_prose_reuses_every_highlighted_block(guide: Path, options: BuildOptions) -> None:
+    build_one(guide, options)
+    blocks = (options.out_dir / "python-modules.html").read_text().count('<pre class="highlight">')
+    planted = plant_cached_blocks(guide, options)
+    edit_guide(guide, *EDIT_PROSE)
+
+    result = build_one(guide, options)
+
+    sheet = (options.out_dir / "python-modules.html").read_text(encoding="utf-8")
+    assert not result.cached
+    assert "Modules Versus Packages" in sheet
+    assert planted == blocks > 20
+    assert sheet.count("a block from the cache") == planted
+
+
+def test_edited_code_block_is_highlighted_afresh(guide: Path, options: BuildOptions) -> None:
+    build_one(guide, options)
+    planted = plant_cached_blocks(guide, options)
+    edit_guide(guide, *EDIT_CODE)
+
+    build_one(guide, options)
+
+    sheet = (options.out_dir / "python-modules.html").read_text(encoding="utf-8")
+    assert sheet.count("a block from the cache") == planted - 1
+    assert '<span class="nn">posixpath</span>' in sheet
+
+
+def test_highlighted_blocks_from_another_environment_are_ignored(
+    guide: Path, options: BuildOptions
+) -> None:
+    build_one(guide, options)
+    # As if the entry was written with another Pygments, template or option.
+    plant_cached_blocks(guide, options, environment="0" * 64)
+    edit_guide(guide, *EDIT_PROSE)
+
+    build_one(guide, options)
+
+    sheet = (options.out_dir / "python-modules.html").read_text(encoding="utf-8")
+    assert "a block from the cache" not in sheet
+    assert '<span class="nn">os</span>' in sheet
+
+
+@pytest.mark.parametrize("blocks", [["a list"], {"key": 7}, "text"], ids=repr)
+def test_malformed_highlighted_blocks_are_ignored(
+    guide: Path, options: BuildOptions, blocks: object
+) -> None:
+    build_one(guide, options)
+    code = json.loads(cache.code_path(guide, options).read_text())
+    code["blocks"] = blocks
+    cache.code_path(guide, options).write_text(json.dumps(code))
+    edit_guide(guide, *EDIT_PROSE)
+
+    build_one(guide, options)
+
+    sheet = (options.out_dir / "python-modules.html").read_text(encoding="utf-8")
+    assert '<span class="nn">os</span>' in sheet
+
+
+REBUILD_PROBE = """
+import sys
+from interview_deck.cli import cli
+try:
+    cli(sys.argv[1:])
+except SystemExit as e:
+    assert not e.code, e.code
+print("pygments.lexers.python" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(
+    ("edit", "lexer_loaded"), [(EDIT_PROSE, False), (EDIT_CODE, True)], ids=["prose", "code"]
+)
+def test_fresh_rebuild_loads_a_lexer_only_for_new_code(
+    guide: Path, options: BuildOptions, edit: tuple[str, str], lexer_loaded: bool
+) -> None:
+    command = [
+        sys.executable,
+        "-c",
+        REBUILD_PROBE,
+        "build",
+        str(guide),
+        "--out",
+        str(options.out_dir),
+    ]
+    subprocess.run(command, capture_output=True, text=True, check=True, cwd=REPO)
+    edit_guide(guide, *edit)
+
+    run = subprocess.run(command, capture_output=True, text=True, check=True, cwd=REPO)
+
+    assert run.stdout.splitlines()[-1] == str(lexer_loaded)

@@ -3,5 +3,10 @@
 from pathlib import Path
 
 __version__ = "0.1.0"
-# Card and cheat-sheet templates and CSS, beside the package (an editable install).
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+PACKAGE = Path(__file__).resolve().parent
+# Card and cheat-sheet templates and CSS: packed inside the package by a wheel, and at the
+# top level of a checkout (which an editable install uses).
+TEMPLATES = PACKAGE / "templates"
+if not TEMPLATES.is_dir():
+    TEMPLATES = PACKAGE.parent / "templates"

@@ -22,7 +22,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from interview_deck import TEMPLATES, __version__
+from interview_deck import PACKAGE, TEMPLATES, __version__
 from interview_deck.errors import Problem
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 # Bump when an entry's layout changes; entries of any other format are ignored.
 CACHE_FORMAT = 2
 CACHE_FOLDER = ".cache"
-PACKAGE = Path(__file__).resolve().parent
 MISSING = "missing"
 
 

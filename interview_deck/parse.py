@@ -18,9 +18,15 @@ from interview_deck.model import Field, Guide, Question
 from interview_deck.read import Source
 
 # `**Label:**` or `**Label**:` at the start of a line; the label has no `*` and is short.
-LABEL = re.compile(r"^(?:\*\*|__)(?P<label>[^*_\n]{1,80}?)(?::(?:\*\*|__)|(?:\*\*|__):)[ \t]*")
+# An emoji may come first: `✅ **Answer:**`.
+LABEL = re.compile(
+    r"^(?:[^\w\s*_`\[(<>#|+\-\\]{1,3}[ \t]*)?"
+    r"(?:\*\*|__)(?P<label>[^*_\n]{1,80}?)(?::(?:\*\*|__)|(?:\*\*|__):)[ \t]*"
+)
+# "7. Title", "Q7: Title", "Question 7 — Title"; in "1.2 Title" the question's number is 2.
 QUESTION_HEADING = re.compile(
-    r"^(?:q(?:uestion)?\s*#?\s*)?(?P<number>\d{1,4})\s*(?:[.):\-–—]\s*|\s+)(?P<title>.*)$",
+    r"^(?:q(?:uestion)?\s*#?\s*)?(?:\d{1,3}\.(?=\d))?(?P<number>\d{1,4})"
+    r"\s*(?:[.):\-–—]\s*|\s+)(?P<title>.*)$",
     re.IGNORECASE,
 )
 # "### Question 7" with the question itself only in the field below.
@@ -38,18 +44,35 @@ DIFFICULTY_WORDS = (
     "basic",
 )
 DIFFICULTY = re.compile(rf"\b({'|'.join(DIFFICULTY_WORDS)})\b", re.IGNORECASE)
-TRAILING_DIFFICULTY = re.compile(
-    rf"\s*[(\[]\s*({'|'.join(DIFFICULTY_WORDS)})(?:\s+level)?\s*[)\]]\s*$", re.IGNORECASE
+# "Medium", "Easy–Medium", "Easy → Medium", "Difficulty: Hard", "Hard level".
+_WORD = rf"(?:{'|'.join(DIFFICULTY_WORDS)})"
+DIFFICULTY_PHRASE = (
+    rf"(?:(?:difficulty|level)\s*:\s*)?(?P<difficulty>{_WORD}"
+    rf"(?:\s*(?:[-–—/]|→|->|to)\s*{_WORD})?)(?:\s+level)?"
 )
+# After a question's title: "(Medium)", "[Hard]", "*(Easy–Medium)*", "— Medium", "🔴 Hard".
+TRAILING_DIFFICULTY = re.compile(
+    rf"\s*(?:[*_]{{0,2}}[(\[]|\s[-–—|]|\s[^\w\s()\[\]`*_.,:;!?'\"]{{1,2}})"
+    rf"\s*{DIFFICULTY_PHRASE}\s*(?:[)\]][*_]{{0,2}})?\s*$",
+    re.IGNORECASE,
+)
+# Before it, right after the number: "Q1 (Easy): Title", "Question 2 [Medium] — Title".
+LEADING_DIFFICULTY = re.compile(
+    rf"^[(\[]\s*{DIFFICULTY_PHRASE}\s*[)\]]\s*[:.\-–—]?\s*", re.IGNORECASE
+)
+# A keycap digit, "1️⃣", as LLMs number headings with it.
+KEYCAP = re.compile(r"^(\d{1,4})\ufe0f?\u20e3\s*")
 DECLARED_COUNT = re.compile(
     r"\((\d+)\s*(?:questions?|total|qs?)\)|(\d+)\s+questions\b", re.IGNORECASE
 )
 DECLARED_RANGE = re.compile(r"\bq(?:uestions?)?\s*(\d+)\s*[–—-]\s*q?(\d+)\b", re.IGNORECASE)
 ID_COMMENT = re.compile(r"^<!--\s*id:\s*(?P<key>[^>]*?)\s*-->$", re.IGNORECASE)
 PROMPT_LABEL = re.compile(
-    r"^(?:the\s+)?(?:coding\s+|practical\s+|design\s+|debugging\s+)?"
-    r"(?:q|question|problem(?:\s+statement)?|task|prompt|challenge|exercise|scenario|context|given|"
-    r"code|snippet|buggy\s+code|input|setup|constraints|requirements)$",
+    r"^(?:the\s+)?(?:(?:coding|practical|design|debugging|interview|theory|theoretical|conceptual"
+    r"|technical|sample|starter|example)\s+)?"
+    r"(?:q|question|problem(?:\s+statement)?|task|prompt|challenge|exercise|scenario|context|given"
+    r"|code(?:\s+snippet)?|snippet|buggy\s+code|input(?:\s*/\s*output)?|setup|constraints"
+    r"|requirements|examples?(?:\s+usage)?|(?:function\s+)?signature)$",
     re.IGNORECASE,
 )
 MAIN_ANSWER_LABEL = re.compile(r"\b(answer|solution)\b", re.IGNORECASE)
@@ -61,10 +84,32 @@ SECTION_NOISE = re.compile(
     re.IGNORECASE,
 )
 DIFFICULTY_LABEL = re.compile(r"^(difficulty|level)(\s+level)?$", re.IGNORECASE)
+# Labels that describe a question rather than ask or answer it.
+METADATA_LABEL = re.compile(
+    r"^(?:difficulty(?:\s+level)?|level|category|topic|tags?|type|question\s+type"
+    r"|estimated\s+time|time\s+(?:limit|needed))$",
+    re.IGNORECASE,
+)
+# A paragraph that only gives the difficulty: "*Difficulty: Medium*", "**Level: Hard**".
+DIFFICULTY_LINE = re.compile(
+    rf"^[*_]{{0,2}}\s*(?:difficulty|level)\s*[*_]{{0,2}}\s*:\s*[*_]{{0,2}}\s*[^\w\s]{{0,2}}\s*"
+    rf"(?P<difficulty>{_WORD}(?:\s*(?:[-–—/]|→|->|to)\s*{_WORD})?)\s*[*_]{{0,2}}$",
+    re.IGNORECASE,
+)
 # Emoji and other symbols that LLMs put in front of headings and labels.
 LEADING_SYMBOLS = re.compile(r"^[^\w`*(\[]+")
 INTRO_HEADING = re.compile(r"^(introduction|overview|about this guide)\b", re.IGNORECASE)
 SAFE_SCHEMES = {"http", "https", "mailto"}
+# What is left of "Part B — Hard Level Questions" once it names no section.
+LEVEL_WORDS = re.compile(rf"\b(?:{_WORD}|levels?|to)\b|[^\w\s]", re.IGNORECASE)
+# How a chat's closing words begin: "I hope this helps!", "If you want, I can also: ...".
+CHAT_OUTRO = re.compile(
+    r"^\W*(?:i\s+hope\b|hope\s+(?:this|that|these|it)\b|let\s+me\s+know\b|good\s+luck\b"
+    r"|best\s+of\s+luck\b|happy\s+(?:coding|learning|studying|interviewing|prepping)\b"
+    r"|feel\s+free\s+to\s+(?:ask|reach|let)\b|(?:would|do)\s+you\s+(?:like|want)\s+me\s+to\b"
+    r"|want\s+me\s+to\b|if\s+you(?:'d|\s+would)?\s+(?:like|want)\b[^.\n]*\b(?:i\s+can|me\s+to)\b)",
+    re.IGNORECASE,
+)
 TOPIC_NOISE = re.compile(r"interview|guide|questions?|\bprep\b|cheat\s*sheet", re.IGNORECASE)
 # What is left of "Top 30 Python Interview Questions and Answers" besides the topic.
 TOPIC_FILLER = re.compile(
@@ -130,9 +175,16 @@ class QuestionDraft:
     fields: list[FieldDraft] = field(default_factory=list)
 
 
+# The depth given to a bold paragraph that stands for a question heading: below any heading.
+BOLD_QUESTION_LEVEL = 7
+
+
 @dataclass
 class Heading:
-    """A heading with its text, depth and 1-based line; `is_question` if it starts a question."""
+    """A heading with its text, depth and 1-based line; `is_question` if it starts a question.
+
+    A numbered bold paragraph, `**5. Title**`, is a question heading too, of depth 7.
+    """
 
     level: int
     text: str
@@ -140,9 +192,14 @@ class Heading:
     is_question: bool
 
     @property
+    def difficulty(self) -> str | None:
+        """The difficulty the heading names, as in "## Theory Questions — Easy"."""
+        return None if self.is_question else name_difficulty(self.text)
+
+    @property
     def is_level(self) -> bool:
-        """True for a difficulty level heading such as "## Easy Level (6 Questions)"."""
-        return not self.is_question and DIFFICULTY.search(self.text) is not None
+        """True for a heading that only names a difficulty: "## Easy Level (6 Questions)"."""
+        return self.difficulty is not None and not name_section(self.text, keep_difficulty=False)
 
 
 def parse_guide(source: Source) -> Guide:
@@ -169,8 +226,8 @@ def parse_guide(source: Source) -> Guide:
     for position, (block, block_tokens) in enumerate(blocks):
         assert block.map is not None
         start, end = block.map
-        if block.type == "heading_open":
-            heading = headings_by_line[start + 1]
+        heading = headings_by_line.get(start + 1)
+        if heading is not None and block.type in ("heading_open", "paragraph_open"):
             if current is not None and heading.level > current.level and not heading.is_question:
                 # A sub-heading inside a question is one of its fields.
                 current.fields.append(FieldDraft(heading.text, start + 1, "", end))
@@ -185,8 +242,10 @@ def parse_guide(source: Source) -> Guide:
                 drafts.append(current)
             elif heading.line in section_lines:
                 section = section_lines[heading.line]
+                if heading.difficulty:
+                    difficulty, difficulty_depth = heading.difficulty, heading.level
                 # A section nested under a level heading keeps that level's difficulty.
-                if heading.level <= difficulty_depth:
+                elif heading.level <= difficulty_depth:
                     difficulty, difficulty_depth = None, 0
             elif heading.is_level:
                 difficulty, difficulty_depth = name_difficulty(heading.text), heading.level
@@ -203,6 +262,10 @@ def parse_guide(source: Source) -> Guide:
             continue
         text = lines[start]
         is_paragraph = block.type == "paragraph_open"
+        difficulty_line = DIFFICULTY_LINE.match(text) if is_paragraph and end == start + 1 else None
+        if difficulty_line:
+            current.difficulty = name_difficulty(difficulty_line["difficulty"])
+            continue
         label = LABEL.match(text) if is_paragraph else None
         id_comment = ID_COMMENT.match(paragraph_text(lines, block)) if is_paragraph else None
         if label:
@@ -259,21 +322,52 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
     """Return every top-level heading with its plain text.
 
     A heading starts a question if it is numbered ("### 7. Title", "### Q7: Title") or
-    if the paragraph right under it opens with a question or answer label.
+    if the paragraph right under it opens with a question or answer label. A paragraph
+    that is one bold, numbered line starts a question too if such a label follows it and
+    it is the first question since a heading or is numbered next after the one before.
     """
-    headings = []
+    headings: list[Heading] = []
+    number = 0
     for index, token in enumerate(tokens):
-        if token.type == "heading_open" and token.level == 0 and token.map is not None:
-            text = strip_emphasis(tokens[index + 1].content.strip())
-            after = tokens[index + 3 : index + 5]
-            opens_paragraph = len(after) == 2 and after[0].type == "paragraph_open"
-            label = LABEL.match(after[1].content) if opens_paragraph else None
-            labelled = label is not None and is_question_label(clean_label(label["label"]))
-            numbered = match_question_heading(text) is not None
-            headings.append(
-                Heading(int(token.tag[1]), text, token.map[0] + 1, numbered or labelled)
-            )
+        if token.level != 0 or token.map is None:
+            continue
+        line = token.map[0] + 1
+        content = tokens[index + 1].content.strip() if index + 1 < len(tokens) else ""
+        numbered = match_question_heading(strip_emphasis(content))
+        if token.type == "heading_open":
+            text = strip_emphasis(content)
+            labelled = is_question_label(find_first_label(tokens, index + 3))
+            headings.append(Heading(int(token.tag[1]), text, line, bool(numbered) or labelled))
+        elif token.type == "paragraph_open" and numbered and is_bold_line(content):
+            after_heading = not headings or not headings[-1].is_question
+            in_order = after_heading or int(numbered["number"]) == number + 1
+            if in_order and is_question_label(find_first_label(tokens, index + 3)):
+                headings.append(Heading(BOLD_QUESTION_LEVEL, strip_emphasis(content), line, True))
+        else:
+            continue
+        if headings and headings[-1].line == line and headings[-1].is_question:
+            number = int(numbered["number"]) if numbered else number + 1
     return headings
+
+
+def is_bold_line(text: str) -> bool:
+    """True for one line of bold text, `**...**`, that is not a label (`**Label:**`)."""
+    return (
+        "\n" not in text
+        and re.fullmatch(r"(\*\*|__)[^*_].*\1", text) is not None
+        and LABEL.match(text) is None
+    )
+
+
+def find_first_label(tokens: list[Token], index: int) -> str:
+    """Return the label opening the paragraphs from `index` on, past any "**Difficulty:**"."""
+    while index + 1 < len(tokens) and tokens[index].type == "paragraph_open":
+        found = LABEL.match(tokens[index + 1].content)
+        label = clean_label(found["label"]) if found else ""
+        if not METADATA_LABEL.match(label):
+            return label
+        index += 3
+    return ""
 
 
 def is_question_label(label: str) -> bool:
@@ -287,13 +381,18 @@ def is_answer_label(label: str) -> bool:
 
 
 def find_title(headings: list[Heading]) -> Heading | None:
-    """Return the title: the first heading, unless it is a question or deeper than another."""
+    """Return the title: the first heading, unless it is a question, deeper than another,
+    or the first of several sections ("## Theory" with questions, then "## Coding")."""
     if not headings:
         return None
     first = headings[0]
     if first.is_question or re.match(r"(section|part)\b", first.text, re.I):
         return None
     if any(h.level < first.level for h in headings):
+        return None
+    end = find_span_end(headings, 0)
+    has_questions = any(h.is_question for h in headings[1:end])
+    if has_questions and end < len(headings) and headings[end].level == first.level:
         return None
     return first
 
@@ -332,7 +431,8 @@ def find_span_end(headings: list[Heading], i: int) -> int:
 
 
 def match_question_heading(text: str) -> re.Match[str] | None:
-    """Match a numbered question heading: "7. Title", "Q7: Title", "Question 7"."""
+    """Match a numbered question heading: "7. Title", "Q7: Title", "🔹 7. Title", "7️⃣ Title"."""
+    text = KEYCAP.sub(r"\1. ", LEADING_SYMBOLS.sub("", text))
     return QUESTION_HEADING.match(text) or BARE_QUESTION_HEADING.match(text)
 
 
@@ -345,10 +445,10 @@ def start_question(
     """
     match = match_question_heading(heading.text)
     title = (match.groupdict().get("title") or "").strip() if match else heading.text
-    trailing = TRAILING_DIFFICULTY.search(title)
-    if trailing:
-        difficulty = trailing.group(1).title()
-        title = title[: trailing.start()].strip()
+    for found in (LEADING_DIFFICULTY.search(title), TRAILING_DIFFICULTY.search(title)):
+        if found:
+            difficulty = name_difficulty(found["difficulty"])
+            title = (title[: found.start()] + title[found.end() :]).strip()
     return QuestionDraft(
         int(match["number"]) if match else number,
         strip_emphasis(title),
@@ -368,16 +468,27 @@ def finish_question(
     difficulty = draft.difficulty
     for d in draft.fields:
         body = join_lines([d.first_text, *lines[d.line : d.end]])
-        if DIFFICULTY_LABEL.match(d.label) and DIFFICULTY.fullmatch(body.strip(" *_()[]")):
-            # "**Difficulty:** Medium" describes the question; it is not a field.
-            difficulty = body.strip(" *_()[]").title()
+        label = d.label
+        named = name_difficulty(body.split("\n")[0]) if DIFFICULTY_LABEL.match(label) else None
+        if named:
+            # "**Difficulty:** 🟢 Easy" describes the question; it is not a field.
+            difficulty = named
             continue
-        if d.label and not body:
-            problems.append(Problem(source.path, d.line, "error", f"label '{d.label}' has no text"))
+        # "**Question (Hard):**" is a Question with a difficulty.
+        in_label = TRAILING_DIFFICULTY.search(label)
+        if in_label and in_label.start() > 0:
+            difficulty = name_difficulty(in_label["difficulty"])
+            label = label[: in_label.start()].strip()
+        if label and not body:
+            problems.append(Problem(source.path, d.line, "error", f"label '{label}' has no text"))
+        if METADATA_LABEL.match(label):
+            # "**Category:** Coding" goes on the back, without ending the prompt before it.
+            fields.append(Field(label, body, d.line, False, True, tuple(d.tokens)))
+            continue
         # Prompt-like fields stay on the front until the first field that is not one.
-        on_front = on_front and (not d.label or PROMPT_LABEL.match(d.label) is not None)
-        secondary = bool(SECONDARY_LABEL.search(d.label))
-        fields.append(Field(d.label, body, d.line, on_front, secondary, tuple(d.tokens)))
+        on_front = on_front and (not label or PROMPT_LABEL.match(label) is not None)
+        secondary = bool(SECONDARY_LABEL.search(label))
+        fields.append(Field(label, body, d.line, on_front, secondary, tuple(d.tokens)))
     title = draft.title
     if not title:
         prompt = next((f.body for f in fields if f.on_front), "")
@@ -492,8 +603,9 @@ def declared_count(text: str) -> int | None:
 def find_chat_outro(blocks: list[tuple[Token, list[Token]]], lines: list[str]) -> int:
     """Return where a chat's closing words begin (len(blocks) if there are none).
 
-    They are a rule followed, to the end, by nothing but plain paragraphs: no heading,
-    no code, no label. Without a rule they cannot be told from the last answer.
+    They come after everything else: plain paragraphs and lists (no heading, code or
+    label) to the end. They begin at a rule, or at a paragraph that opens like a chat's
+    goodbye ("I hope this helps", "Let me know", "If you'd like, I can ...").
     """
     start = len(blocks)
     while start > 0:
@@ -501,22 +613,40 @@ def find_chat_outro(blocks: list[tuple[Token, list[Token]]], lines: list[str]) -
         plain = block.type == "paragraph_open" and not LABEL.match(
             lines[block.map[0]] if block.map else ""
         )
-        if not (plain or block.type == "hr"):
+        if not (plain or block.type in ("hr", "bullet_list_open", "ordered_list_open")):
             break
         start -= 1
-    rules = [i for i in range(start, len(blocks)) if blocks[i][0].type == "hr"]
-    return rules[0] if rules and rules[0] < len(blocks) - 1 else len(blocks)
+    for i in range(start, len(blocks)):
+        block = blocks[i][0]
+        if block.type == "hr" and i < len(blocks) - 1:
+            return i
+        if block.type == "paragraph_open" and CHAT_OUTRO.match(paragraph_text(lines, block)):
+            return i
+    return len(blocks)
 
 
 def name_difficulty(text: str) -> str | None:
-    """Return the difficulty a level heading names, e.g. "Medium"."""
-    match = DIFFICULTY.search(text)
-    return match.group(1).title() if match else None
+    """Return the difficulty a text names: "Medium", or a range such as "Easy–Medium"."""
+    words = [word.title() for word in DIFFICULTY.findall(text)]
+    if not words:
+        return None
+    # "Easy → Medium" and "easy-medium" are both written "Easy–Medium".
+    return "–".join(dict.fromkeys(words[:2]))
 
 
-def name_section(text: str) -> str:
-    """Return a section's short name: "SECTION 1 — THEORY QUESTIONS (20 TOTAL)" gives "Theory"."""
-    name = " ".join(SECTION_NOISE.sub(" ", LEADING_SYMBOLS.sub("", text)).split()).strip(" .-")
+def name_section(text: str, keep_difficulty: bool = True) -> str:
+    """Return a section's short name: "SECTION 1 — THEORY QUESTIONS (20 TOTAL)" gives "Theory".
+
+    A difficulty after the name ("Theory Questions — Easy") is left out. Other difficulty
+    words are kept ("Advanced Concepts") unless `keep_difficulty` is false, which leaves
+    "" for a heading that only names a level ("Easy Level (6 Questions)").
+    """
+    trailing = TRAILING_DIFFICULTY.search(text)
+    text = text[: trailing.start()] if trailing and trailing.start() > 0 else text
+    name = SECTION_NOISE.sub(" ", LEADING_SYMBOLS.sub("", text))
+    if not keep_difficulty:
+        return " ".join(LEVEL_WORDS.sub(" ", name).split()).strip(" .-")
+    name = " ".join(name.split()).strip(" .-")
     if not name:
         return text.strip()
     return name.title() if name.isupper() or name.islower() else name

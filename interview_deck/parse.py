@@ -18,11 +18,16 @@ from interview_deck.model import Field, Guide, Question
 from interview_deck.read import Source
 
 # `**Label:**` or `**Label**:` at the start of a line; the label has no `*` and is short.
-# An emoji may come first: `✅ **Answer:**`.
+# An emoji may come first, `✅ **Answer:**`, and the label may be in italics, `*Answer:*`.
 LABEL = re.compile(
     r"^(?:[^\w\s*_`\[(<>#|+\-\\]{1,3}[ \t]*)?"
-    r"(?:\*\*|__)(?P<label>[^*_\n]{1,80}?)(?::(?:\*\*|__)|(?:\*\*|__):)[ \t]*"
+    r"(?:\*\*?|__?)(?P<label>[^*_\n]{1,80}?)(?::(?:\*\*?|__?)|(?:\*\*?|__?):)[ \t]*"
 )
+# `**Answer**` alone on its line: a label only if it is a label we know.
+BARE_LABEL = re.compile(r"^(?:\*\*|__)(?P<label>[^*_\n]{1,40}?)(?:\*\*|__)[ \t]*:?[ \t]*$")
+# `Q: ...` and `A: ...` without any emphasis.
+PLAIN_LABEL = re.compile(r"^(?P<label>Q|A|Question|Answer)[ \t]*:[ \t]+", re.IGNORECASE)
+PLAIN_LABEL_NAMES = {"q": "Question", "a": "Answer"}
 # "7. Title", "Q7: Title", "Question 7 — Title"; in "1.2 Title" the question's number is 2.
 QUESTION_HEADING = re.compile(
     r"^(?:q(?:uestion)?\s*#?\s*)?(?:\d{1,3}\.(?=\d))?(?P<number>\d{1,4})"
@@ -76,6 +81,13 @@ PROMPT_LABEL = re.compile(
     re.IGNORECASE,
 )
 MAIN_ANSWER_LABEL = re.compile(r"\b(answer|solution)\b", re.IGNORECASE)
+# Labels of the answer side that may stand alone on their line, as `**Explanation**`.
+BACK_LABEL = re.compile(
+    r"^(?:explanation|sample\s+code|code\s+example|examples?|hints?|key\s+points?|notes?"
+    r"|follow[- ]?ups?(?:\s+questions?)?|output|(?:time\s+|space\s+)?complexity"
+    r"|common\s+(?:mistakes?|pitfalls?)|pitfalls?)$",
+    re.IGNORECASE,
+)
 SECONDARY_LABEL = re.compile(
     r"why\b.*\bask|interviewer|follow[- ]?ups?\b|what\s+.*look(?:ing)?\s+for", re.IGNORECASE
 )
@@ -147,7 +159,7 @@ def end_block_at_label(state: StateBlock, line: int, end_line: int, silent: bool
     if not silent or state.sCount[line] != 0:
         return False
     start = state.bMarks[line] + state.tShift[line]
-    return LABEL.match(state.src[start : state.eMarks[line]]) is not None
+    return match_label(state.src[start : state.eMarks[line]]) is not None
 
 
 @dataclass
@@ -159,6 +171,11 @@ class FieldDraft:
     first_text: str
     end: int
     tokens: list[Token] = field(default_factory=list)
+
+    @property
+    def has_text(self) -> bool:
+        """True once anything follows the label: text on its line or blocks after it."""
+        return bool(self.first_text.strip() or self.tokens)
 
 
 @dataclass
@@ -228,9 +245,9 @@ def parse_guide(source: Source) -> Guide:
         start, end = block.map
         heading = headings_by_line.get(start + 1)
         if heading is not None and block.type in ("heading_open", "paragraph_open"):
-            if current is not None and heading.level > current.level and not heading.is_question:
+            if current is not None and is_field_heading(heading, current):
                 # A sub-heading inside a question is one of its fields.
-                current.fields.append(FieldDraft(heading.text, start + 1, "", end))
+                current.fields.append(FieldDraft(clean_label(heading.text), start + 1, "", end))
                 continue
             current = None
             in_intro = heading is title or INTRO_HEADING.match(heading.text) is not None
@@ -266,13 +283,17 @@ def parse_guide(source: Source) -> Guide:
         if difficulty_line:
             current.difficulty = name_difficulty(difficulty_line["difficulty"])
             continue
-        label = LABEL.match(text) if is_paragraph else None
+        label = match_label(text) if is_paragraph else None
         id_comment = ID_COMMENT.match(paragraph_text(lines, block)) if is_paragraph else None
+        # A list right under an empty label (`**Expected Answer:**`) is that field's text.
+        waiting = bool(current.fields) and not current.fields[-1].has_text
+        items = [] if waiting else split_labelled_items(block_tokens) or unquote_label(block_tokens)
         if label:
-            rest = strip_label(block_tokens, label.end())
-            current.fields.append(
-                FieldDraft(clean_label(label["label"]), start + 1, text[label.end() :], end, rest)
-            )
+            name, label_end = label
+            rest = strip_label(block_tokens, label_end)
+            current.fields.append(FieldDraft(name, start + 1, text[label_end:], end, rest))
+        elif items:
+            current.fields += items
         elif id_comment and not current.fields:
             current.key = id_comment["key"]
         elif current.fields:
@@ -350,24 +371,92 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
     return headings
 
 
+def is_field_heading(heading: Heading, question: QuestionDraft) -> bool:
+    """True for a heading inside a question: deeper than it, or a label like "### Answer"."""
+    if heading.is_question or heading.level < question.level:
+        return False
+    return heading.level > question.level or is_known_label(clean_label(heading.text))
+
+
 def is_bold_line(text: str) -> bool:
     """True for one line of bold text, `**...**`, that is not a label (`**Label:**`)."""
     return (
         "\n" not in text
         and re.fullmatch(r"(\*\*|__)[^*_].*\1", text) is not None
-        and LABEL.match(text) is None
+        and match_label(text) is None
     )
 
 
 def find_first_label(tokens: list[Token], index: int) -> str:
     """Return the label opening the paragraphs from `index` on, past any "**Difficulty:**"."""
     while index + 1 < len(tokens) and tokens[index].type == "paragraph_open":
-        found = LABEL.match(tokens[index + 1].content)
-        label = clean_label(found["label"]) if found else ""
+        found = match_label(tokens[index + 1].content)
+        label = found[0] if found else ""
         if not METADATA_LABEL.match(label):
             return label
         index += 3
     return ""
+
+
+def match_label(line: str) -> tuple[str, int] | None:
+    """Return the field label a line opens with, tidied, and where the label ends; or None."""
+    found = LABEL.match(line) or PLAIN_LABEL.match(line)
+    if found:
+        label = clean_label(found["label"])
+        return PLAIN_LABEL_NAMES.get(label.lower(), label), found.end()
+    bare = BARE_LABEL.match(line)
+    if bare and is_known_label(clean_label(bare["label"])):
+        return clean_label(bare["label"]), bare.end()
+    return None
+
+
+def is_known_label(label: str) -> bool:
+    """True for the labels guides use for a question's parts: Question, Answer, Hint, ..."""
+    return is_question_label(label) or any(
+        pattern.search(label) for pattern in (BACK_LABEL, SECONDARY_LABEL, METADATA_LABEL)
+    )
+
+
+def split_labelled_items(tokens: list[Token]) -> list[FieldDraft]:
+    """Return the fields of a bullet list whose every item opens with a known label, else none.
+
+    LLMs write `- **Question:** ...` / `- **Answer:** ...` as well as plain paragraphs;
+    a list of `- **Module:** ...` terms is an answer's content, not fields.
+    """
+    if not tokens or tokens[0].type != "bullet_list_open":
+        return []
+    fields = []
+    items = [i for i, t in enumerate(tokens) if t.type == "list_item_open" and t.level == 1]
+    for start, stop in itertools.pairwise([*items, len(tokens) - 1]):
+        item = tokens[start]
+        paragraph = tokens[start + 1 : start + 4]
+        if item.map is None or len(paragraph) < 3 or paragraph[0].type != "paragraph_open":
+            return []
+        label = match_label(paragraph[1].content)
+        if label is None or not is_known_label(label[0]):
+            return []
+        name, label_end = label
+        first = paragraph[1].content.split("\n")[0][label_end:]
+        rest = strip_label(paragraph, label_end) + tokens[start + 4 : stop - 1]
+        fields.append(FieldDraft(name, item.map[0] + 1, first, item.map[1], rest))
+    return fields if any(is_question_label(f.label) for f in fields) else []
+
+
+def unquote_label(tokens: list[Token]) -> list[FieldDraft]:
+    """Return the field of a quote that opens with a label, `> **Answer:** ...`, else none."""
+    quote = tokens[0] if tokens else None
+    if quote is None or quote.type != "blockquote_open" or quote.map is None:
+        return []
+    paragraph = tokens[1:4]
+    if len(paragraph) < 3 or paragraph[0].type != "paragraph_open":
+        return []
+    label = match_label(paragraph[1].content)
+    if label is None or not is_known_label(label[0]):
+        return []
+    name, label_end = label
+    first = paragraph[1].content.split("\n")[0][label_end:]
+    rest = strip_label(paragraph, label_end) + tokens[4:-1]
+    return [FieldDraft(name, quote.map[0] + 1, first, quote.map[1], rest)]
 
 
 def is_question_label(label: str) -> bool:
@@ -610,7 +699,7 @@ def find_chat_outro(blocks: list[tuple[Token, list[Token]]], lines: list[str]) -
     start = len(blocks)
     while start > 0:
         block = blocks[start - 1][0]
-        plain = block.type == "paragraph_open" and not LABEL.match(
+        plain = block.type == "paragraph_open" and not match_label(
             lines[block.map[0]] if block.map else ""
         )
         if not (plain or block.type in ("hr", "bullet_list_open", "ordered_list_open")):

@@ -438,6 +438,8 @@ def split_labelled_items(tokens: list[Token]) -> list[FieldDraft]:
         name, label_end = label
         first = paragraph[1].content.split("\n")[0][label_end:]
         rest = strip_label(paragraph, label_end) + tokens[start + 4 : stop - 1]
+        # Out of its tight list, the item's text is a paragraph like any other field's.
+        rest = [t.copy(hidden=False) if t.type.startswith("paragraph") else t for t in rest]
         fields.append(FieldDraft(name, item.map[0] + 1, first, item.map[1], rest))
     return fields if any(is_question_label(f.label) for f in fields) else []
 

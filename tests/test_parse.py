@@ -265,3 +265,58 @@ def test_documents_without_blocks_fail_with_a_line(tmp_path: Path, text: str) ->
     with pytest.raises(GuideError) as raised:
         parse(guide)
     assert all(p.line >= 1 and p.severity == "error" for p in raised.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("closing", "kept"),
+    [
+        ("If you want to avoid the cycle, import inside the function.", True),
+        ("Let me know if you'd like more questions!", False),
+        ("If you'd like, I can add ten harder questions.", False),
+        ("Good luck with your interview! 🚀", False),
+    ],
+)
+def test_only_a_chat_goodbye_is_cut_from_the_last_answer(
+    tmp_path: Path, closing: str, kept: bool
+) -> None:
+    guide = write_guide(
+        tmp_path,
+        "# Imports\n\n### 1. Cycles\n**Question:** How do you break an import cycle?\n"
+        f"**Answer:** Move shared code into a third module.\n\n{closing}\n",
+    )
+    [question] = parse(guide).questions
+    assert (closing in question.fields[-1].body) == kept
+
+
+def test_a_list_of_bold_terms_stays_in_its_answer(tmp_path: Path) -> None:
+    guide = write_guide(
+        tmp_path,
+        "# Imports\n\n### 1. Kinds\n**Question:** Module or package?\n**Answer:**\n"
+        "- **Module:** a `.py` file.\n- **Package:** a folder of modules.\n",
+    )
+    [question] = parse(guide).questions
+    assert [f.label for f in question.fields] == ["Question", "Answer"]
+    assert "**Package:** a folder" in question.fields[1].body
+
+
+@pytest.mark.parametrize(
+    ("heading", "title", "difficulty"),
+    [
+        ("### 1. What is a decorator? (Easy–Medium)", "What is a decorator?", "Easy–Medium"),
+        ("### 2. Why `wraps`? — Medium", "Why `wraps`?", "Medium"),
+        ("### 3. Nesting 🔴 Hard", "Nesting", "Hard"),
+        ("### 4. Stacking *(Hard)*", "Stacking", "Hard"),
+        ("### 5. Sets (Difficulty: Easy)", "Sets", "Easy"),
+        ("### Q6 (Easy): Why `with`?", "Why `with`?", "Easy"),
+        ("### Question 7 [Medium]: Modes", "Modes", "Medium"),
+        ("### 🔹 8. What is a lambda?", "What is a lambda?", None),
+        ("### 9️⃣ What is a module?", "What is a module?", None),
+        ("### 10. Easy vs hard links", "Easy vs hard links", None),
+    ],
+)
+def test_question_heading_gives_title_and_difficulty(
+    tmp_path: Path, heading: str, title: str, difficulty: str | None
+) -> None:
+    guide = write_guide(tmp_path, f"# Guide\n\n{heading}\n**Answer:** Yes.\n")
+    [question] = parse(guide).questions
+    assert (question.title, question.difficulty) == (title, difficulty)

@@ -49,11 +49,11 @@ DIFFICULTY_WORDS = (
     "basic",
 )
 DIFFICULTY = re.compile(rf"\b({'|'.join(DIFFICULTY_WORDS)})\b", re.IGNORECASE)
-# "Medium", "Easy–Medium", "Easy → Medium", "Difficulty: Hard", "Hard level".
-_WORD = rf"(?:{'|'.join(DIFFICULTY_WORDS)})"
+# "Medium", "Easy–Medium", "Easy → Medium"; as a phrase also "Difficulty: Hard", "Hard level".
+DIFFICULTY_WORD = rf"(?:{'|'.join(DIFFICULTY_WORDS)})"
+DIFFICULTY_RANGE = rf"{DIFFICULTY_WORD}(?:\s*(?:[-–—/]|→|->|to)\s*{DIFFICULTY_WORD})?"
 DIFFICULTY_PHRASE = (
-    rf"(?:(?:difficulty|level)\s*:\s*)?(?P<difficulty>{_WORD}"
-    rf"(?:\s*(?:[-–—/]|→|->|to)\s*{_WORD})?)(?:\s+level)?"
+    rf"(?:(?:difficulty|level)\s*:\s*)?(?P<difficulty>{DIFFICULTY_RANGE})(?:\s+level)?"
 )
 # After a question's title: "(Medium)", "[Hard]", "*(Easy–Medium)*", "— Medium", "🔴 Hard".
 TRAILING_DIFFICULTY = re.compile(
@@ -105,7 +105,7 @@ METADATA_LABEL = re.compile(
 # A paragraph that only gives the difficulty: "*Difficulty: Medium*", "**Level: Hard**".
 DIFFICULTY_LINE = re.compile(
     rf"^[*_]{{0,2}}\s*(?:difficulty|level)\s*[*_]{{0,2}}\s*:\s*[*_]{{0,2}}\s*[^\w\s]{{0,2}}\s*"
-    rf"(?P<difficulty>{_WORD}(?:\s*(?:[-–—/]|→|->|to)\s*{_WORD})?)\s*[*_]{{0,2}}$",
+    rf"(?P<difficulty>{DIFFICULTY_RANGE})\s*[*_]{{0,2}}$",
     re.IGNORECASE,
 )
 # Emoji and other symbols that LLMs put in front of headings and labels.
@@ -113,7 +113,7 @@ LEADING_SYMBOLS = re.compile(r"^[^\w`*(\[]+")
 INTRO_HEADING = re.compile(r"^(introduction|overview|about this guide)\b", re.IGNORECASE)
 SAFE_SCHEMES = {"http", "https", "mailto"}
 # What is left of "Part B — Hard Level Questions" once it names no section.
-LEVEL_WORDS = re.compile(rf"\b(?:{_WORD}|levels?|to)\b|[^\w\s]", re.IGNORECASE)
+LEVEL_WORDS = re.compile(rf"{DIFFICULTY.pattern}|\b(?:levels?|to)\b|[^\w\s]", re.IGNORECASE)
 # How a chat's closing words begin: "I hope this helps!", "If you want, I can also: ...".
 CHAT_OUTRO = re.compile(
     r"^\W*(?:i\s+hope\b|hope\s+(?:this|that|these|it)\b|let\s+me\s+know\b|good\s+luck\b"
@@ -354,19 +354,21 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
             continue
         line = token.map[0] + 1
         content = tokens[index + 1].content.strip() if index + 1 < len(tokens) else ""
-        numbered = match_question_heading(strip_emphasis(content))
+        text = strip_emphasis(content)
+        numbered = match_question_heading(text)
+        labelled = is_question_label(find_first_label(tokens, index + 3))
         if token.type == "heading_open":
-            text = strip_emphasis(content)
-            labelled = is_question_label(find_first_label(tokens, index + 3))
-            headings.append(Heading(int(token.tag[1]), text, line, bool(numbered) or labelled))
-        elif token.type == "paragraph_open" and numbered and is_bold_line(content):
+            heading = Heading(int(token.tag[1]), text, line, bool(numbered) or labelled)
+        elif token.type == "paragraph_open" and numbered and labelled and is_bold_line(content):
             after_heading = not headings or not headings[-1].is_question
-            in_order = after_heading or int(numbered["number"]) == number + 1
-            if in_order and is_question_label(find_first_label(tokens, index + 3)):
-                headings.append(Heading(BOLD_QUESTION_LEVEL, strip_emphasis(content), line, True))
+            if not after_heading and int(numbered["number"]) != number + 1:
+                continue
+            heading = Heading(BOLD_QUESTION_LEVEL, text, line, True)
         else:
             continue
-        if headings and headings[-1].line == line and headings[-1].is_question:
+        headings.append(heading)
+        if heading.is_question:
+            # As start_question does, an unnumbered question counts on from the one before.
             number = int(numbered["number"]) if numbered else number + 1
     return headings
 
@@ -428,37 +430,37 @@ def split_labelled_items(tokens: list[Token]) -> list[FieldDraft]:
     fields = []
     items = [i for i, t in enumerate(tokens) if t.type == "list_item_open" and t.level == 1]
     for start, stop in itertools.pairwise([*items, len(tokens) - 1]):
-        item = tokens[start]
-        paragraph = tokens[start + 1 : start + 4]
-        if item.map is None or len(paragraph) < 3 or paragraph[0].type != "paragraph_open":
+        found = draft_labelled_field(tokens[start], tokens[start + 1 : stop - 1])
+        if found is None:
             return []
-        label = match_label(paragraph[1].content)
-        if label is None or not is_known_label(label[0]):
-            return []
-        name, label_end = label
-        first = paragraph[1].content.split("\n")[0][label_end:]
-        rest = strip_label(paragraph, label_end) + tokens[start + 4 : stop - 1]
         # Out of its tight list, the item's text is a paragraph like any other field's.
-        rest = [t.copy(hidden=False) if t.type.startswith("paragraph") else t for t in rest]
-        fields.append(FieldDraft(name, item.map[0] + 1, first, item.map[1], rest))
+        found.tokens = [
+            t.copy(hidden=False) if t.type.startswith("paragraph") else t for t in found.tokens
+        ]
+        fields.append(found)
     return fields if any(is_question_label(f.label) for f in fields) else []
 
 
 def unquote_label(tokens: list[Token]) -> list[FieldDraft]:
     """Return the field of a quote that opens with a label, `> **Answer:** ...`, else none."""
-    quote = tokens[0] if tokens else None
-    if quote is None or quote.type != "blockquote_open" or quote.map is None:
+    if not tokens or tokens[0].type != "blockquote_open":
         return []
-    paragraph = tokens[1:4]
-    if len(paragraph) < 3 or paragraph[0].type != "paragraph_open":
-        return []
+    found = draft_labelled_field(tokens[0], tokens[1:-1])
+    return [found] if found else []
+
+
+def draft_labelled_field(container: Token, inner: list[Token]) -> FieldDraft | None:
+    """Return a field from a list item's or quote's tokens if they open with a known label."""
+    paragraph = inner[:3]
+    if container.map is None or len(paragraph) < 3 or paragraph[0].type != "paragraph_open":
+        return None
     label = match_label(paragraph[1].content)
     if label is None or not is_known_label(label[0]):
-        return []
+        return None
     name, label_end = label
     first = paragraph[1].content.split("\n")[0][label_end:]
-    rest = strip_label(paragraph, label_end) + tokens[4:-1]
-    return [FieldDraft(name, quote.map[0] + 1, first, quote.map[1], rest)]
+    rest = strip_label(paragraph, label_end) + inner[3:]
+    return FieldDraft(name, container.map[0] + 1, first, container.map[1], rest)
 
 
 def is_question_label(label: str) -> bool:
@@ -472,8 +474,11 @@ def is_answer_label(label: str) -> bool:
 
 
 def find_title(headings: list[Heading]) -> Heading | None:
-    """Return the title: the first heading, unless it is a question, deeper than another,
-    or the first of several sections ("## Theory" with questions, then "## Coding")."""
+    """Return the title heading: the first one, unless it is really a question or a section.
+
+    That is: a question, a heading deeper than another, or the first of several sections
+    ("## Theory" with questions under it, then "## Coding").
+    """
     if not headings:
         return None
     first = headings[0]

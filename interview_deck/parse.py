@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -352,20 +352,22 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
     for index, token in enumerate(tokens):
         if token.level != 0 or token.map is None:
             continue
-        line = token.map[0] + 1
         content = tokens[index + 1].content.strip() if index + 1 < len(tokens) else ""
+        is_heading = token.type == "heading_open"
+        if not (is_heading or (token.type == "paragraph_open" and is_bold_line(content))):
+            continue
         text = strip_emphasis(content)
         numbered = match_question_heading(text)
         labelled = is_question_label(find_first_label(tokens, index + 3))
-        if token.type == "heading_open":
+        line = token.map[0] + 1
+        if is_heading:
             heading = Heading(int(token.tag[1]), text, line, bool(numbered) or labelled)
-        elif token.type == "paragraph_open" and numbered and labelled and is_bold_line(content):
+        else:
             after_heading = not headings or not headings[-1].is_question
-            if not after_heading and int(numbered["number"]) != number + 1:
+            in_order = numbered and (after_heading or int(numbered["number"]) == number + 1)
+            if not (in_order and labelled):
                 continue
             heading = Heading(BOLD_QUESTION_LEVEL, text, line, True)
-        else:
-            continue
         headings.append(heading)
         if heading.is_question:
             # As start_question does, an unnumbered question counts on from the one before.
@@ -383,7 +385,8 @@ def is_field_heading(heading: Heading, question: QuestionDraft) -> bool:
 def is_bold_line(text: str) -> bool:
     """True for one line of bold text, `**...**`, that is not a label (`**Label:**`)."""
     return (
-        "\n" not in text
+        text.startswith(("**", "__"))
+        and "\n" not in text
         and re.fullmatch(r"(\*\*|__)[^*_].*\1", text) is not None
         and match_label(text) is None
     )
@@ -400,8 +403,14 @@ def find_first_label(tokens: list[Token], index: int) -> str:
     return ""
 
 
+# The block rule, the heading pass and the field pass all ask about the same lines.
+@lru_cache(maxsize=1024)
 def match_label(line: str) -> tuple[str, int] | None:
     """Return the field label a line opens with, tidied, and where the label ends; or None."""
+    first = line[:1]
+    if first.isalnum() and first not in "QqAa":
+        # Most lines of prose: no label starts with a letter or digit, except `Q:` and `A:`.
+        return None
     found = LABEL.match(line) or PLAIN_LABEL.match(line)
     if found:
         label = clean_label(found["label"])

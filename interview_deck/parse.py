@@ -28,15 +28,19 @@ BARE_LABEL = re.compile(r"^(?:\*\*|__)(?P<label>[^*_\n]{1,40}?)(?:\*\*|__)[ \t]*
 # `Q: ...` and `A: ...` without any emphasis.
 PLAIN_LABEL = re.compile(r"^(?P<label>Q|A|Question|Answer)[ \t]*:[ \t]+", re.IGNORECASE)
 PLAIN_LABEL_NAMES = {"q": "Question", "a": "Answer"}
-# "7. Title", "Q7: Title", "Question 7 — Title"; in "1.2 Title" the question's number is 2.
+# "7. Title", "Q7: Title", "Question 7 — Title", "Problem 7: Title", "Coding Challenge 7 —
+# Title"; in "1.2 Title" the question's number is 2.
+QUESTION_WORD = (
+    r"(?:(?:coding|practical|interview)\s+)?(?:q|question|problem|challenge|exercise|task)"
+)
 QUESTION_HEADING = re.compile(
-    r"^(?:q(?:uestion)?\s*#?\s*)?(?:\d{1,3}\.(?=\d))?(?P<number>\d{1,4})"
+    rf"^(?:{QUESTION_WORD}\s*#?\s*)?(?:\d{{1,3}}\.(?=\d))?(?P<number>\d{{1,4}})"
     r"\s*(?:[.):\-–—]\s*|\s+)(?P<title>.*)$",
     re.IGNORECASE,
 )
 # "### Question 7" with the question itself only in the field below.
 BARE_QUESTION_HEADING = re.compile(
-    r"^q(?:uestion)?\s*#?\s*(?P<number>\d{1,4})\s*[.):]?$", re.IGNORECASE
+    rf"^{QUESTION_WORD}\s*#?\s*(?P<number>\d{{1,4}})\s*[.):]?$", re.IGNORECASE
 )
 DIFFICULTY_WORDS = (
     "easy",
@@ -53,14 +57,19 @@ DIFFICULTY = re.compile(rf"\b({'|'.join(DIFFICULTY_WORDS)})\b", re.IGNORECASE)
 DIFFICULTY_WORD = rf"(?:{'|'.join(DIFFICULTY_WORDS)})"
 DIFFICULTY_RANGE = rf"{DIFFICULTY_WORD}(?:\s*(?:[-–—/]|→|->|to)\s*{DIFFICULTY_WORD})?"
 DIFFICULTY_PHRASE = (
-    rf"(?:(?:difficulty|level)\s*:\s*)?(?P<difficulty>{DIFFICULTY_RANGE})(?:\s+level)?"
+    rf"(?:(?:difficulty|level)\s*:\s*)?(?P<difficulty>{DIFFICULTY_RANGE})"
+    r"(?:\s+(?:level|difficulty))?"
 )
+# One or two symbols, as in "🔴 Hard" or "⭐⭐ Medium".
+SYMBOLS = r"[^\w\s()\[\]`*_.,:;!?'\"]{1,2}"
 # After a question's title: "(Medium)", "[Hard]", "*(Easy–Medium)*", "— Medium", "🔴 Hard".
 TRAILING_DIFFICULTY = re.compile(
-    rf"\s*(?:[*_]{{0,2}}[(\[]|\s[-–—|]|\s[^\w\s()\[\]`*_.,:;!?'\"]{{1,2}})"
-    rf"\s*{DIFFICULTY_PHRASE}\s*(?:[)\]][*_]{{0,2}})?\s*$",
+    rf"\s*(?:(?:[*_]{{0,2}}[(\[]|\s[-–—|·])\s*(?:{SYMBOLS}\s*)?|\s{SYMBOLS}\s*)"
+    rf"{DIFFICULTY_PHRASE}\s*(?:[)\]][*_]{{0,2}})?\s*$",
     re.IGNORECASE,
 )
+# What may be left at the end of a title once its difficulty is gone: " —", " |", " 🟡".
+TRAILING_SYMBOLS = re.compile(r"(?:\s|[-|:]|[^\w\s\x00-\x7f])+$")
 # Before it, right after the number: "Q1 (Easy): Title", "Question 2 [Medium] — Title".
 LEADING_DIFFICULTY = re.compile(
     rf"^[(\[]\s*{DIFFICULTY_PHRASE}\s*[)\]]\s*[:.\-–—]?\s*", re.IGNORECASE
@@ -73,11 +82,12 @@ DECLARED_COUNT = re.compile(
 DECLARED_RANGE = re.compile(r"\bq(?:uestions?)?\s*(\d+)\s*[–—-]\s*q?(\d+)\b", re.IGNORECASE)
 ID_COMMENT = re.compile(r"^<!--\s*id:\s*(?P<key>[^>]*?)\s*-->$", re.IGNORECASE)
 PROMPT_LABEL = re.compile(
-    r"^(?:the\s+)?(?:(?:coding|practical|design|debugging|interview|theory|theoretical|conceptual"
-    r"|technical|sample|starter|example)\s+)?"
+    r"^(?:the\s+)?(?:your\s+)?(?:(?:coding|practical|design|debugging|interview|theory"
+    r"|theoretical|conceptual|technical|starter)\s+)?"
     r"(?:q|question|problem(?:\s+statement)?|task|prompt|challenge|exercise|scenario|context|given"
-    r"|code(?:\s+snippet)?|snippet|buggy\s+code|input(?:\s*/\s*output)?|setup|constraints"
-    r"|requirements|examples?(?:\s+usage)?|(?:function\s+)?signature)$",
+    r"|code(?:\s+snippet)?|snippet|buggy\s+code|(?:sample\s+|example\s+)?input(?:\s*/\s*output)?"
+    r"|setup|constraints|requirements|examples?(?:\s+usage)?|(?:function\s+)?signature"
+    r"|description|objective|goal)$",
     re.IGNORECASE,
 )
 MAIN_ANSWER_LABEL = re.compile(r"\b(answer|solution)\b", re.IGNORECASE)
@@ -95,6 +105,8 @@ SECTION_NOISE = re.compile(
     r"\bsection\s*(?:\d+|[A-Z]|[IVX]+)?\b|\bpart\s*[\dA-Z]?\b|\bquestions?\b|\(.*?\)|[#:—–|]|\s-\s",
     re.IGNORECASE,
 )
+# "1.", "1️⃣", "IV." before a section's name.
+SECTION_NUMBER = re.compile(r"^(?:\d{1,3}\ufe0f?\u20e3|\d{1,3}[.)]|[IVX]{1,6}[.)])\s*")
 DIFFICULTY_LABEL = re.compile(r"^(difficulty|level)(\s+level)?$", re.IGNORECASE)
 # Labels that describe a question rather than ask or answer it.
 METADATA_LABEL = re.compile(
@@ -113,7 +125,9 @@ LEADING_SYMBOLS = re.compile(r"^[^\w`*(\[]+")
 INTRO_HEADING = re.compile(r"^(introduction|overview|about this guide)\b", re.IGNORECASE)
 SAFE_SCHEMES = {"http", "https", "mailto"}
 # What is left of "Part B — Hard Level Questions" once it names no section.
-LEVEL_WORDS = re.compile(rf"{DIFFICULTY.pattern}|\b(?:levels?|to)\b|[^\w\s]", re.IGNORECASE)
+LEVEL_WORDS = re.compile(
+    rf"{DIFFICULTY.pattern}|\b(?:levels?|difficulty|to|\d+)\b|[^\w\s]", re.IGNORECASE
+)
 # How a chat's closing words begin: "I hope this helps!", "If you want, I can also: ...".
 CHAT_OUTRO = re.compile(
     r"^\W*(?:i\s+hope\b|hope\s+(?:this|that|these|it)\b|let\s+me\s+know\b|good\s+luck\b"
@@ -122,12 +136,14 @@ CHAT_OUTRO = re.compile(
     r"|want\s+me\s+to\b|if\s+you(?:'d|\s+would)?\s+(?:like|want)\b[^.\n]*\b(?:i\s+can|me\s+to)\b)",
     re.IGNORECASE,
 )
-TOPIC_NOISE = re.compile(r"interview|guide|questions?|\bprep\b|cheat\s*sheet", re.IGNORECASE)
-# What is left of "Top 30 Python Interview Questions and Answers" besides the topic.
-TOPIC_FILLER = re.compile(
-    r"\b(?:top|the|\d+|interview|guide|questions?|answers?|and|&|for|prep|preparation|cheat\s*sheet)\b",
+# The words of a title that say what kind of document it is, not what it is about.
+TOPIC_PHRASE = re.compile(
+    r"\b(?:(?:a|the|comprehensive|complete|ultimate|essential)\s+)*(?:interview\s+)?"
+    r"(?:guide|questions?(?:\s*(?:and|&)\s*answers?)?|q\s*&\s*a|prep(?:aration)?|cheat\s*sheet)"
+    r"(?:\s+(?:on|for|about|to))?\b|\binterview\b",
     re.IGNORECASE,
 )
+TOPIC_FILLER = re.compile(r"^\W*(?:top\s+\d+\s+)?|[\s\W]+$", re.IGNORECASE)
 
 
 @cache
@@ -348,6 +364,7 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
     it is the first question since a heading or is numbered next after the one before.
     """
     headings: list[Heading] = []
+    labelled_lines: set[int] = set()
     number = 0
     for index, token in enumerate(tokens):
         if token.level != 0 or token.map is None:
@@ -362,6 +379,8 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
         line = token.map[0] + 1
         if is_heading:
             heading = Heading(int(token.tag[1]), text, line, bool(numbered) or labelled)
+            if labelled:
+                labelled_lines.add(line)
         else:
             after_heading = not headings or not headings[-1].is_question
             in_order = numbered and (after_heading or int(numbered["number"]) == number + 1)
@@ -372,7 +391,30 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
         if heading.is_question:
             # As start_question does, an unnumbered question counts on from the one before.
             number = int(numbered["number"]) if numbered else number + 1
+    demote_numbered_sections(headings, labelled_lines)
     return headings
+
+
+def demote_numbered_sections(headings: list[Heading], labelled_lines: set[int]) -> None:
+    """Unmark numbered headings that are sections: "## 1. Theory" with questions under it.
+
+    Their siblings at the same depth are sections too ("## 3. Summary"), unless a label
+    follows them, which makes them questions after all.
+    """
+    containers = []
+    for i, heading in enumerate(headings):
+        if not heading.is_question or heading.line in labelled_lines:
+            continue
+        for below in headings[i + 1 :]:
+            if below.level <= heading.level:
+                break
+            if below.is_question:
+                containers.append(heading)
+                break
+    depths = {h.level for h in containers}
+    for heading in headings:
+        if heading.level in depths and heading.line not in labelled_lines:
+            heading.is_question = False
 
 
 def is_field_heading(heading: Heading, question: QuestionDraft) -> bool:
@@ -393,8 +435,16 @@ def is_bold_line(text: str) -> bool:
 
 
 def find_first_label(tokens: list[Token], index: int) -> str:
-    """Return the label opening the paragraphs from `index` on, past any "**Difficulty:**"."""
-    while index + 1 < len(tokens) and tokens[index].type == "paragraph_open":
+    """Return the label opening the blocks from `index` on, past any "**Difficulty:**".
+
+    The label may open a paragraph or the first item of a bullet list.
+    """
+    while index + 3 < len(tokens):
+        if tokens[index].type == "bullet_list_open" and tokens[index + 2].type == "paragraph_open":
+            found = match_label(tokens[index + 3].content)
+            return found[0] if found else ""
+        if tokens[index].type != "paragraph_open":
+            break
         found = match_label(tokens[index + 1].content)
         label = found[0] if found else ""
         if not METADATA_LABEL.match(label):
@@ -429,10 +479,11 @@ def is_known_label(label: str) -> bool:
 
 
 def split_labelled_items(tokens: list[Token]) -> list[FieldDraft]:
-    """Return the fields of a bullet list whose every item opens with a known label, else none.
+    """Return the fields of a bullet list whose every item opens with a label, else none.
 
     LLMs write `- **Question:** ...` / `- **Answer:** ...` as well as plain paragraphs;
-    a list of `- **Module:** ...` terms is an answer's content, not fields.
+    a list of `- **Module:** ...` terms, with no Question or Answer among them, is an
+    answer's content, not fields.
     """
     if not tokens or tokens[0].type != "bullet_list_open":
         return []
@@ -455,16 +506,16 @@ def unquote_label(tokens: list[Token]) -> list[FieldDraft]:
     if not tokens or tokens[0].type != "blockquote_open":
         return []
     found = draft_labelled_field(tokens[0], tokens[1:-1])
-    return [found] if found else []
+    return [found] if found and is_known_label(found.label) else []
 
 
 def draft_labelled_field(container: Token, inner: list[Token]) -> FieldDraft | None:
-    """Return a field from a list item's or quote's tokens if they open with a known label."""
+    """Return a field from a list item's or quote's tokens if they open with a label."""
     paragraph = inner[:3]
     if container.map is None or len(paragraph) < 3 or paragraph[0].type != "paragraph_open":
         return None
     label = match_label(paragraph[1].content)
-    if label is None or not is_known_label(label[0]):
+    if label is None:
         return None
     name, label_end = label
     first = paragraph[1].content.split("\n")[0][label_end:]
@@ -553,7 +604,7 @@ def start_question(
     for found in (LEADING_DIFFICULTY.search(title), TRAILING_DIFFICULTY.search(title)):
         if found:
             difficulty = name_difficulty(found["difficulty"])
-            title = (title[: found.start()] + title[found.end() :]).strip()
+            title = TRAILING_SYMBOLS.sub("", title[: found.start()] + title[found.end() :]).strip()
     return QuestionDraft(
         int(match["number"]) if match else number,
         strip_emphasis(title),
@@ -748,7 +799,7 @@ def name_section(text: str, keep_difficulty: bool = True) -> str:
     """
     trailing = TRAILING_DIFFICULTY.search(text)
     text = text[: trailing.start()] if trailing and trailing.start() > 0 else text
-    name = SECTION_NOISE.sub(" ", LEADING_SYMBOLS.sub("", text))
+    name = SECTION_NOISE.sub(" ", SECTION_NUMBER.sub("", LEADING_SYMBOLS.sub("", text)))
     if not keep_difficulty:
         return " ".join(LEVEL_WORDS.sub(" ", name).split()).strip(" .-")
     name = " ".join(name.split()).strip(" .-")
@@ -758,13 +809,29 @@ def name_section(text: str, keep_difficulty: bool = True) -> str:
 
 
 def name_topic(title: str, path: Path) -> str:
-    """Return the topic: "Python Modules — Interview Guide (30 Qs)" gives "Python Modules"."""
-    title = re.sub(r"\(.*?\)", "", title)
-    parts = [p.strip() for p in re.split(r"\s[—–-]\s|[:|—–]", title)]
-    kept = [p for p in parts if p and not TOPIC_NOISE.search(p)]
-    if not kept:
-        kept = [TOPIC_FILLER.sub("", title).strip(" -—–:&")]
-    topic = LEADING_SYMBOLS.sub("", " ".join(" ".join(kept).split()))
+    """Return the topic: "Python Modules — Interview Guide (30 Qs)" gives "Python Modules".
+
+    The title's parts are split at dashes, colons and bars. The topic is what comes before
+    "Interview Guide" and the like in its part, what follows "Interview Questions on" when
+    the title has one part, the part after "Topic:", or else the first plain part.
+    """
+    parts = [
+        " ".join(p.split()) for p in re.split(r"\s[—–-]\s|[:|—–]", re.sub(r"\(.*?\)", "", title))
+    ]
+    plain = [p for p in parts if p and not TOPIC_PHRASE.search(p)]
+    topic = next((b for a, b in itertools.pairwise(parts) if a.lower() == "topic"), "")
+    for part in parts:
+        found = TOPIC_PHRASE.search(part) if not topic else None
+        if found:
+            before = TOPIC_FILLER.sub("", part[: found.start()])
+            after = TOPIC_FILLER.sub("", part[found.end() :])
+            # "Python Interview Questions on Iterators" is about Python iterators.
+            joined = f"{before} {after}" if re.search(r"\s(on|about)$", found[0]) else before
+            topic = joined.strip() or ("" if plain else after)
+    topic = TOPIC_FILLER.sub("", LEADING_SYMBOLS.sub("", topic or (plain[0] if plain else "")))
+    # A shouted title is title-cased; a short one is more likely an acronym ("HTTP", "REST API").
+    if topic.isupper() and any(len(word) > 5 for word in topic.split()):
+        topic = topic.title()
     return topic or path.stem.replace("-", " ").replace("_", " ").title()
 
 
@@ -774,9 +841,13 @@ def clean_label(label: str) -> str:
 
 
 def strip_emphasis(text: str) -> str:
-    """Remove emphasis that wraps a whole heading, e.g. `**1. Title**`."""
+    """Remove emphasis that wraps a heading, `**1. Title**`, even with more after it."""
     match = re.fullmatch(r"(\*\*|__|\*|_)(.+)\1", text.strip())
-    return match.group(2).strip() if match else text.strip()
+    if match:
+        return match.group(2).strip()
+    # `**Q1: What is X?** (Medium)`: the bold part, then the rest.
+    opening = re.fullmatch(r"(\*\*|__)(.+?)\1(\s+[^*_].*)", text.strip())
+    return f"{opening.group(2).strip()}{opening.group(3)}" if opening else text.strip()
 
 
 def normalise_title(title: str) -> str:

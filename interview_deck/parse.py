@@ -25,8 +25,12 @@ LABEL = re.compile(
 )
 # `**Answer**` alone on its line: a label only if it is a label we know.
 BARE_LABEL = re.compile(r"^(?:\*\*|__)(?P<label>[^*_\n]{1,40}?)(?:\*\*|__)[ \t]*:?[ \t]*$")
-# `Q: ...` and `A: ...` without any emphasis.
-PLAIN_LABEL = re.compile(r"^(?P<label>Q|A|Question|Answer)[ \t]*:[ \t]+", re.IGNORECASE)
+# `Q: ...`, `A: ...`, `Expected Answer: ...` without any emphasis.
+PLAIN_LABEL = re.compile(
+    r"^(?P<label>Q|A|Question|Answer|Expected\s+Answer|Solution|Sample\s+Code|Explanation)"
+    r"[ \t]*:(?=\s|$)[ \t]*",
+    re.IGNORECASE,
+)
 PLAIN_LABEL_NAMES = {"q": "Question", "a": "Answer"}
 # "7. Title", "Q7: Title", "Question 7 — Title", "Problem 7: Title", "Coding Challenge 7 —
 # Title"; in "1.2 Title" the question's number is 2.
@@ -36,6 +40,12 @@ QUESTION_WORD = (
 QUESTION_HEADING = re.compile(
     rf"^(?:{QUESTION_WORD}\s*#?\s*)?(?:\d{{1,3}}\.(?=\d))?(?P<number>\d{{1,4}})"
     r"\s*(?:[.):\-–—]\s*|\s+)(?P<title>.*)$",
+    re.IGNORECASE,
+)
+# "**Q7.** Title", "**Question 7:** Title": a number in bold, then the question.
+BOLD_NUMBER = re.compile(
+    rf"^(?:\*\*|__)(?P<number>{QUESTION_WORD}\s*#?\s*\d{{1,4}})\s*(?P<mark>[.:)]?)\s*(?:\*\*|__)"
+    r"\s*[.:)]?\s*(?=\S)",
     re.IGNORECASE,
 )
 # "### Question 7" with the question itself only in the field below.
@@ -51,6 +61,7 @@ DIFFICULTY_WORDS = (
     "advanced",
     "expert",
     "basic",
+    "moderate",
 )
 DIFFICULTY = re.compile(rf"\b({'|'.join(DIFFICULTY_WORDS)})\b", re.IGNORECASE)
 # "Medium", "Easy–Medium", "Easy → Medium"; as a phrase also "Difficulty: Hard", "Hard level".
@@ -90,12 +101,15 @@ PROMPT_LABEL = re.compile(
     r"|description|objective|goal)$",
     re.IGNORECASE,
 )
+OUTPUT_LABEL = re.compile(r"^(?:sample\s+|expected\s+|example\s+)?output$", re.IGNORECASE)
 MAIN_ANSWER_LABEL = re.compile(r"\b(answer|solution)\b", re.IGNORECASE)
 # Labels of the answer side that may stand alone on their line, as `**Explanation**`.
 BACK_LABEL = re.compile(
     r"^(?:explanation|sample\s+code|code\s+example|examples?|hints?|key\s+points?|notes?"
     r"|follow[- ]?ups?(?:\s+questions?)?|output|(?:time\s+|space\s+)?complexity"
-    r"|common\s+(?:mistakes?|pitfalls?)|pitfalls?)$",
+    r"|common\s+(?:mistakes?|pitfalls?)|pitfalls?|approach|(?:the\s+)?fix|implementation"
+    r"|walkthrough|discussion|analysis|usage|tests?|edge\s+cases|trade-?offs|how\s+it\s+works"
+    r"|key\s+(?:takeaways?|concepts?)|takeaways?)$",
     re.IGNORECASE,
 )
 SECONDARY_LABEL = re.compile(
@@ -115,25 +129,38 @@ METADATA_LABEL = re.compile(
     re.IGNORECASE,
 )
 # A paragraph that only gives the difficulty: "*Difficulty: Medium*", "**Level: Hard**".
+# Also "🟡 **Medium**" alone, and "*Difficulty: Easy · Type: Theory*".
 DIFFICULTY_LINE = re.compile(
-    rf"^[*_]{{0,2}}\s*(?:difficulty|level)\s*[*_]{{0,2}}\s*:\s*[*_]{{0,2}}\s*[^\w\s]{{0,2}}\s*"
-    rf"(?P<difficulty>{DIFFICULTY_RANGE})\s*[*_]{{0,2}}$",
+    rf"^[^\w\s*_]{{0,2}}\s*[*_]{{0,2}}\s*(?:(?:difficulty|level)\s*[*_]{{0,2}}\s*:\s*[*_]{{0,2}})?"
+    rf"\s*[^\w\s*_]{{0,2}}\s*(?P<difficulty>{DIFFICULTY_RANGE})\s*(?:[·|,;]\s*[^*_\n]*)?[*_]{{0,2}}$",
     re.IGNORECASE,
 )
 # Emoji and other symbols that LLMs put in front of headings and labels.
 LEADING_SYMBOLS = re.compile(r"^[^\w`*(\[]+")
+# A table of contents or summary may count the questions of the whole guide.
+CONTENTS_HEADING = re.compile(
+    r"^\W*(?:table\s+of\s+contents|contents|summary|overview|index)\b", re.IGNORECASE
+)
 INTRO_HEADING = re.compile(r"^(introduction|overview|about this guide)\b", re.IGNORECASE)
 SAFE_SCHEMES = {"http", "https", "mailto"}
 # What is left of "Part B — Hard Level Questions" once it names no section.
 LEVEL_WORDS = re.compile(
     rf"{DIFFICULTY.pattern}|\b(?:levels?|difficulty|to|\d+)\b|[^\w\s]", re.IGNORECASE
 )
-# How a chat's closing words begin: "I hope this helps!", "If you want, I can also: ...".
+# A sentence of a chat's goodbye: "I hope this helps!", "If you want, I can also: ...".
 CHAT_OUTRO = re.compile(
-    r"^\W*(?:i\s+hope\b|hope\s+(?:this|that|these|it)\b|let\s+me\s+know\b|good\s+luck\b"
-    r"|best\s+of\s+luck\b|happy\s+(?:coding|learning|studying|interviewing|prepping)\b"
-    r"|feel\s+free\s+to\s+(?:ask|reach|let)\b|(?:would|do)\s+you\s+(?:like|want)\s+me\s+to\b"
-    r"|want\s+me\s+to\b|if\s+you(?:'d|\s+would)?\s+(?:like|want)\b[^.\n]*\b(?:i\s+can|me\s+to)\b)",
+    r"(?:^|[.!?]\s+)\W*(?:i\s+hope\b|hope\s+(?:this|that|these|it)\b|let\s+me\s+know\b"
+    r"|good\s+luck\b|best\s+of\s+luck\b|happy\s+(?:coding|learning|studying|interviewing|prepping)\b"
+    r"|feel\s+free\s+to\s+(?:ask|reach|let)\b|would\s+you\s+like\b|do\s+you\s+want\s+me\s+to\b"
+    r"|want\s+me\s+to\b|want\s+more\b|should\s+i\s+also\b|i\s+can\s+also\b"
+    r"|if\s+you(?:'d|\s+would)?\s+(?:like|want)\b[^.\n]*\b(?:i\s+can|me\s+to)\b"
+    r"|(?:note:\s*)?this\s+guide\s+(?:is|covers|should|has|was)\b)",
+    re.IGNORECASE,
+)
+# Labels that close a whole guide rather than one question, when a rule sets them apart.
+OUTRO_LABEL = re.compile(
+    r"^(?:pro\s+tips?|final\s+(?:advice|tips?|thoughts|words)|next\s+steps?|key\s+takeaways?"
+    r"|takeaways?|conclusion|summary|good\s+luck)$",
     re.IGNORECASE,
 )
 # The words of a title that say what kind of document it is, not what it is about.
@@ -141,6 +168,11 @@ TOPIC_PHRASE = re.compile(
     r"\b(?:(?:a|the|comprehensive|complete|ultimate|essential)\s+)*(?:interview\s+)?"
     r"(?:guide|questions?(?:\s*(?:and|&)\s*answers?)?|q\s*&\s*a|prep(?:aration)?|cheat\s*sheet)"
     r"(?:\s+(?:on|for|about|to))?\b|\binterview\b",
+    re.IGNORECASE,
+)
+GUIDE_WORDS = re.compile(
+    rf"^(?:(?:{'|'.join(DIFFICULTY_WORDS)}|theory|coding|practical|concepts?|basics?|fundamentals"
+    r"|from|to|and|&|with|solutions?|answers?|edition|levels?|\d+)\b\W*)+$",
     re.IGNORECASE,
 )
 TOPIC_FILLER = re.compile(r"^\W*(?:top\s+\d+\s+)?|[\s\W]+$", re.IGNORECASE)
@@ -187,6 +219,8 @@ class FieldDraft:
     first_text: str
     end: int
     tokens: list[Token] = field(default_factory=list)
+    # Set when the label stood empty and bold terms (`**Lock:** ...`) came next: its text.
+    takes_terms: bool = False
 
     @property
     def has_text(self) -> bool:
@@ -301,9 +335,14 @@ def parse_guide(source: Source) -> Guide:
             continue
         label = match_label(text) if is_paragraph else None
         id_comment = ID_COMMENT.match(paragraph_text(lines, block)) if is_paragraph else None
-        # A list right under an empty label (`**Expected Answer:**`) is that field's text.
-        waiting = bool(current.fields) and not current.fields[-1].has_text
+        # A list right under an empty label (`**Expected Answer:**`) is that field's text,
+        # and so are lines of unknown bold terms (`**Lock:** ...`) right under it.
+        last = current.fields[-1] if current.fields else None
+        waiting = last is not None and not last.has_text
         items = [] if waiting else split_labelled_items(block_tokens) or unquote_label(block_tokens)
+        if label and last and (waiting or last.takes_terms) and not is_known_label(label[0]):
+            last.takes_terms = True
+            label = None
         if label:
             name, label_end = label
             rest = strip_label(block_tokens, label_end)
@@ -371,7 +410,12 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
             continue
         content = tokens[index + 1].content.strip() if index + 1 < len(tokens) else ""
         is_heading = token.type == "heading_open"
-        if not (is_heading or (token.type == "paragraph_open" and is_bold_line(content))):
+        if not is_heading and token.type == "paragraph_open" and "\n" not in content:
+            # "**Q1.** How are dicts implemented?" is "Q1. How are dicts implemented?".
+            content = BOLD_NUMBER.sub(r"\g<number>\g<mark> ", content)
+        elif not is_heading:
+            continue
+        if not (is_heading or is_bold_line(content) or QUESTION_HEADING.match(content)):
             continue
         text = strip_emphasis(content)
         numbered = match_question_heading(text)
@@ -443,7 +487,8 @@ def find_first_label(tokens: list[Token], index: int) -> str:
         if tokens[index].type == "bullet_list_open" and tokens[index + 2].type == "paragraph_open":
             found = match_label(tokens[index + 3].content)
             return found[0] if found else ""
-        if tokens[index].type != "paragraph_open":
+        if tokens[index].type != "paragraph_open" or BOLD_NUMBER.match(tokens[index + 1].content):
+            # A paragraph such as "**Q3:** ..." starts a question of its own.
             break
         found = match_label(tokens[index + 1].content)
         label = found[0] if found else ""
@@ -457,13 +502,15 @@ def find_first_label(tokens: list[Token], index: int) -> str:
 @lru_cache(maxsize=1024)
 def match_label(line: str) -> tuple[str, int] | None:
     """Return the field label a line opens with, tidied, and where the label ends; or None."""
-    first = line[:1]
-    if first.isalnum() and first not in "QqAa":
-        # Most lines of prose: no label starts with a letter or digit, except `Q:` and `A:`.
+    if line[:1].isalnum() and ":" not in line[:20]:
+        # Most lines of prose: only plain labels (`Q:`, `Expected Answer:`) start with a letter.
         return None
     found = LABEL.match(line) or PLAIN_LABEL.match(line)
     if found:
         label = clean_label(found["label"])
+        # `**Question 3:**` and `**Q3:**` under a question's heading are its Question.
+        if BARE_QUESTION_HEADING.match(label):
+            return "Question", found.end()
         return PLAIN_LABEL_NAMES.get(label.lower(), label), found.end()
     bare = BARE_LABEL.match(line)
     if bare and is_known_label(clean_label(bare["label"])):
@@ -498,7 +545,8 @@ def split_labelled_items(tokens: list[Token]) -> list[FieldDraft]:
             t.copy(hidden=False) if t.type.startswith("paragraph") else t for t in found.tokens
         ]
         fields.append(found)
-    return fields if any(is_question_label(f.label) for f in fields) else []
+    describes = all(METADATA_LABEL.match(f.label) for f in fields)
+    return fields if describes or any(is_question_label(f.label) for f in fields) else []
 
 
 def unquote_label(tokens: list[Token]) -> list[FieldDraft]:
@@ -641,14 +689,17 @@ def finish_question(
             # "**Category:** Coding" goes on the back, without ending the prompt before it.
             fields.append(Field(label, body, d.line, False, True, tuple(d.tokens)))
             continue
-        # Prompt-like fields stay on the front until the first field that is not one.
-        on_front = on_front and (not label or PROMPT_LABEL.match(label) is not None)
+        # Prompt-like fields stay on the front until the first field that is not one. An
+        # example's Output belongs with its Input; elsewhere an Output may be the answer.
+        after_input = bool(fields) and "input" in fields[-1].label.lower()
+        prompt_like = PROMPT_LABEL.match(label) or (after_input and OUTPUT_LABEL.match(label))
+        on_front = on_front and (not label or bool(prompt_like))
         secondary = bool(SECONDARY_LABEL.search(label))
         fields.append(Field(label, body, d.line, on_front, secondary, tuple(d.tokens)))
     title = draft.title
     if not title:
         prompt = next((f.body for f in fields if f.on_front), "")
-        title = prompt.split("\n")[0].strip() or f"Question {draft.number}"
+        title = strip_emphasis(prompt.split("\n")[0]) or f"Question {draft.number}"
     if not any(not f.on_front for f in fields):
         problems.append(
             Problem(
@@ -723,7 +774,7 @@ def check_declared_counts(
     warnings = []
     for i, heading in enumerate(headings):
         declared = declared_count(heading.text)
-        if declared is None or heading.is_question:
+        if declared is None or heading.is_question or CONTENTS_HEADING.match(heading.text):
             continue
         if heading is title:
             found = len(questions)
@@ -766,9 +817,8 @@ def find_chat_outro(blocks: list[tuple[Token, list[Token]]], lines: list[str]) -
     start = len(blocks)
     while start > 0:
         block = blocks[start - 1][0]
-        plain = block.type == "paragraph_open" and not match_label(
-            lines[block.map[0]] if block.map else ""
-        )
+        label = match_label(lines[block.map[0]]) if block.map else None
+        plain = block.type == "paragraph_open" and (not label or OUTRO_LABEL.match(label[0]))
         if not (plain or block.type in ("hr", "bullet_list_open", "ordered_list_open")):
             break
         start -= 1
@@ -776,7 +826,7 @@ def find_chat_outro(blocks: list[tuple[Token, list[Token]]], lines: list[str]) -
         block = blocks[i][0]
         if block.type == "hr" and i < len(blocks) - 1:
             return i
-        if block.type == "paragraph_open" and CHAT_OUTRO.match(paragraph_text(lines, block)):
+        if block.type == "paragraph_open" and CHAT_OUTRO.search(paragraph_text(lines, block)):
             return i
     return len(blocks)
 
@@ -813,12 +863,13 @@ def name_topic(title: str, path: Path) -> str:
 
     The title's parts are split at dashes, colons and bars. The topic is what comes before
     "Interview Guide" and the like in its part, what follows "Interview Questions on" when
-    the title has one part, the part after "Topic:", or else the first plain part.
+    the title has one part, the part after "Topic:", or else the first plain part. Parts
+    such as "Theory & Coding" or "Beginner to Advanced" describe the guide, not its topic.
     """
     parts = [
         " ".join(p.split()) for p in re.split(r"\s[—–-]\s|[:|—–]", re.sub(r"\(.*?\)", "", title))
     ]
-    plain = [p for p in parts if p and not TOPIC_PHRASE.search(p)]
+    plain = [p for p in parts if p and not TOPIC_PHRASE.search(p) and not GUIDE_WORDS.match(p)]
     topic = next((b for a, b in itertools.pairwise(parts) if a.lower() == "topic"), "")
     for part in parts:
         found = TOPIC_PHRASE.search(part) if not topic else None
@@ -828,6 +879,9 @@ def name_topic(title: str, path: Path) -> str:
             # "Python Interview Questions on Iterators" is about Python iterators.
             joined = f"{before} {after}" if re.search(r"\s(on|about)$", found[0]) else before
             topic = joined.strip() or ("" if plain else after)
+            # "Python Interview Guide: Exception Handling" is about Python exception handling.
+            if plain and " " not in topic:
+                topic = f"{topic} {plain[0]}".strip()
     topic = TOPIC_FILLER.sub("", LEADING_SYMBOLS.sub("", topic or (plain[0] if plain else "")))
     # A shouted title is title-cased; a short one is more likely an acronym ("HTTP", "REST API").
     if topic.isupper() and any(len(word) > 5 for word in topic.split()):

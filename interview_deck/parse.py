@@ -410,13 +410,15 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
             continue
         content = tokens[index + 1].content.strip() if index + 1 < len(tokens) else ""
         is_heading = token.type == "heading_open"
-        if not is_heading and token.type == "paragraph_open" and "\n" not in content:
+        if not is_heading:
+            # Only a one-line bold paragraph may stand for a heading.
+            if token.type != "paragraph_open" or not content.startswith(("**", "__")):
+                continue
             # "**Q1.** How are dicts implemented?" is "Q1. How are dicts implemented?".
-            content = BOLD_NUMBER.sub(r"\g<number>\g<mark> ", content)
-        elif not is_heading:
-            continue
-        if not (is_heading or is_bold_line(content) or QUESTION_HEADING.match(content)):
-            continue
+            unbolded = BOLD_NUMBER.sub(r"\g<number>\g<mark> ", content)
+            if "\n" in content or (unbolded == content and not is_bold_line(content)):
+                continue
+            content = unbolded
         text = strip_emphasis(content)
         numbered = match_question_heading(text)
         labelled = is_question_label(find_first_label(tokens, index + 3))

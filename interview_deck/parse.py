@@ -48,6 +48,8 @@ BOLD_NUMBER = re.compile(
     r"\s*[.:)]?\s*(?=\S)",
     re.IGNORECASE,
 )
+# A numbered title inside a label, as in `**7. Fetch URLs:** Fetch a list of URLs.`
+NUMBERED = re.compile(r"^\d{1,4}[.)]\s*\S")
 # "### Question 7" with the question itself only in the field below.
 BARE_QUESTION_HEADING = re.compile(
     rf"^{QUESTION_WORD}\s*#?\s*(?P<number>\d{{1,4}})\s*[.):]?$", re.IGNORECASE
@@ -64,6 +66,12 @@ DIFFICULTY_WORDS = (
     "moderate",
 )
 DIFFICULTY = re.compile(rf"\b({'|'.join(DIFFICULTY_WORDS)})\b", re.IGNORECASE)
+# A bold line naming a section or level: "I. Theory (20 Questions)", "A. Easy", "Coding".
+MARKER = re.compile(
+    rf"^(?:(?:[IVX]{{1,6}}|[A-Z]|\d{{1,2}})[.)]\s+|.*\b(?:theory|coding|practical|questions|section"
+    rf"|part|{'|'.join(DIFFICULTY_WORDS)})\b)",
+    re.IGNORECASE,
+)
 # "Medium", "Easy–Medium", "Easy → Medium"; as a phrase also "Difficulty: Hard", "Hard level".
 DIFFICULTY_WORD = rf"(?:{'|'.join(DIFFICULTY_WORDS)})"
 DIFFICULTY_RANGE = rf"{DIFFICULTY_WORD}(?:\s*(?:[-–—/]|→|->|to)\s*{DIFFICULTY_WORD})?"
@@ -85,8 +93,8 @@ TRAILING_SYMBOLS = re.compile(r"(?:\s|[-|:]|[^\w\s\x00-\x7f])+$")
 LEADING_DIFFICULTY = re.compile(
     rf"^[(\[]\s*{DIFFICULTY_PHRASE}\s*[)\]]\s*[:.\-–—]?\s*", re.IGNORECASE
 )
-# A keycap digit, "1️⃣", as LLMs number headings with it.
-KEYCAP = re.compile(r"^(\d{1,4})\ufe0f?\u20e3\s*")
+# Keycap digits, "1️⃣" or "1️⃣2️⃣", and "🔟", as LLMs number headings with them.
+KEYCAP = re.compile(r"^((?:\d\ufe0f?\u20e3)+|\U0001f51f)\s*")
 DECLARED_COUNT = re.compile(
     r"\((\d+)\s*(?:questions?|total|qs?)\)|(\d+)\s+questions\b", re.IGNORECASE
 )
@@ -107,7 +115,7 @@ MAIN_ANSWER_LABEL = re.compile(r"\b(answer|solution)\b", re.IGNORECASE)
 BACK_LABEL = re.compile(
     r"^(?:explanation|sample\s+code|code\s+example|examples?|hints?|key\s+points?|notes?"
     r"|follow[- ]?ups?(?:\s+questions?)?|output|(?:time\s+|space\s+)?complexity"
-    r"|common\s+(?:mistakes?|pitfalls?)|pitfalls?|approach|(?:the\s+)?fix|implementation"
+    r"|time\s*/\s*space\s+complexity|common\s+(?:mistakes?|pitfalls?)|pitfalls?|approach|(?:the\s+)?fix|implementation"
     r"|walkthrough|discussion|analysis|usage|tests?|edge\s+cases|trade-?offs|how\s+it\s+works"
     r"|key\s+(?:takeaways?|concepts?)|takeaways?)$",
     re.IGNORECASE,
@@ -119,8 +127,8 @@ SECTION_NOISE = re.compile(
     r"\bsection\s*(?:\d+|[A-Z]|[IVX]+)?\b|\bpart\s*[\dA-Z]?\b|\bquestions?\b|\(.*?\)|[#:—–|]|\s-\s",
     re.IGNORECASE,
 )
-# "1.", "1️⃣", "IV." before a section's name.
-SECTION_NUMBER = re.compile(r"^(?:\d{1,3}\ufe0f?\u20e3|\d{1,3}[.)]|[IVX]{1,6}[.)])\s*")
+# "1.", "1️⃣", "IV.", "B." before a section's name.
+SECTION_NUMBER = re.compile(r"^(?:\d{1,3}\ufe0f?\u20e3|\d{1,3}[.)]|[IVX]{1,6}[.)]|[A-Z][.)])\s*")
 DIFFICULTY_LABEL = re.compile(r"^(difficulty|level)(\s+level)?$", re.IGNORECASE)
 # Labels that describe a question rather than ask or answer it.
 METADATA_LABEL = re.compile(
@@ -154,13 +162,14 @@ CHAT_OUTRO = re.compile(
     r"|feel\s+free\s+to\s+(?:ask|reach|let)\b|would\s+you\s+like\b|do\s+you\s+want\s+me\s+to\b"
     r"|want\s+me\s+to\b|want\s+more\b|should\s+i\s+also\b|i\s+can\s+also\b"
     r"|if\s+you(?:'d|\s+would)?\s+(?:like|want)\b[^.\n]*\b(?:i\s+can|me\s+to)\b"
-    r"|(?:note:\s*)?this\s+guide\s+(?:is|covers|should|has|was)\b)",
+    r"|(?:note:\s*)?this\s+guide\s+(?:is|covers|should|has|was)\b|these\s+(?:\w+\s+)?questions\b)"
+    r"|\bnot\s+(?:an?\s+)?exhaustive\b",
     re.IGNORECASE,
 )
 # Labels that close a whole guide rather than one question, when a rule sets them apart.
 OUTRO_LABEL = re.compile(
     r"^(?:pro\s+tips?|final\s+(?:advice|tips?|thoughts|words)|next\s+steps?|key\s+takeaways?"
-    r"|takeaways?|conclusion|summary|good\s+luck)$",
+    r"|takeaways?|conclusion|summary|good\s+luck|notes?)$",
     re.IGNORECASE,
 )
 # The words of a title that say what kind of document it is, not what it is about.
@@ -242,7 +251,8 @@ class QuestionDraft:
     fields: list[FieldDraft] = field(default_factory=list)
 
 
-# The depth given to a bold paragraph that stands for a question heading: below any heading.
+# The depths given to bold paragraphs that stand for headings: below any real heading.
+BOLD_SECTION_LEVEL = 6
 BOLD_QUESTION_LEVEL = 7
 
 
@@ -307,6 +317,12 @@ def parse_guide(source: Source) -> Guide:
                 number = drafts[-1].number + 1 if drafts else 1
                 current = start_question(heading, number, section, difficulty)
                 drafts.append(current)
+                # `**7. Fetch URLs:** Fetch a list of URLs.` goes on with the question's prompt.
+                titled = LABEL.match(lines[start]) if block.type == "paragraph_open" else None
+                rest = strip_label(block_tokens, titled.end()) if titled else []
+                if titled and rest:
+                    prompt = lines[start][titled.end() :]
+                    current.fields.append(FieldDraft("", start + 1, prompt, end, rest))
             elif heading.line in section_lines:
                 section = section_lines[heading.line]
                 if heading.difficulty:
@@ -375,9 +391,20 @@ def parse_guide(source: Source) -> Guide:
         raise GuideError(problems)
     warnings = [p for p in problems if p.severity == "warning"]
     warnings += check_declared_counts(source, headings, title, section_lines, questions)
-    topic = name_topic(title.text if title else "", source.path)
+    topic = name_topic(title.text if title else find_bold_title(blocks, lines), source.path)
     intro = join_blocks(lines, intro_blocks)
     return Guide(source.path, topic, intro, tuple(questions), tuple(warnings), tuple(intro_tokens))
+
+
+def find_bold_title(blocks: list[tuple[Token, list[Token]]], lines: list[str]) -> str:
+    """Return a title written as a bold line before any heading, `**Python Interview Guide**`."""
+    for block, _ in blocks:
+        if block.type != "paragraph_open" or block.map is None:
+            return ""
+        text = paragraph_text(lines, block)
+        if is_bold_line(text) and TOPIC_PHRASE.search(text):
+            return strip_emphasis(text)
+    return ""
 
 
 def split_blocks(tokens: list[Token]) -> list[tuple[Token, list[Token]]]:
@@ -398,9 +425,13 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
     """Return every top-level heading with its plain text.
 
     A heading starts a question if it is numbered ("### 7. Title", "### Q7: Title") or
-    if the paragraph right under it opens with a question or answer label. A paragraph
-    that is one bold, numbered line starts a question too if such a label follows it and
-    it is the first question since a heading or is numbered next after the one before.
+    if the paragraph right under it opens with a question or answer label.
+
+    Some guides have no headings, only bold lines. A one-line bold paragraph with a number
+    (`**7. Title**`, `**Q7.** Title`, `**7. Title:** prompt`) starts a question if a
+    question or answer label follows it and it is the first question since a heading or is
+    numbered next after the one before. A bold line such as `**I. Theory**` or `**A. Easy**`
+    right before such a question is a section or level heading.
     """
     headings: list[Heading] = []
     labelled_lines: set[int] = set()
@@ -409,30 +440,27 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
         if token.level != 0 or token.map is None:
             continue
         content = tokens[index + 1].content.strip() if index + 1 < len(tokens) else ""
-        is_heading = token.type == "heading_open"
-        if not is_heading:
-            # Only a one-line bold paragraph may stand for a heading.
-            if token.type != "paragraph_open" or not content.startswith(("**", "__")):
-                continue
-            # "**Q1.** How are dicts implemented?" is "Q1. How are dicts implemented?".
-            unbolded = BOLD_NUMBER.sub(r"\g<number>\g<mark> ", content)
-            if "\n" in content or (unbolded == content and not is_bold_line(content)):
-                continue
-            content = unbolded
-        text = strip_emphasis(content)
-        numbered = match_question_heading(text)
-        labelled = is_question_label(find_first_label(tokens, index + 3))
         line = token.map[0] + 1
-        if is_heading:
+        labelled = is_question_label(find_first_label(tokens, index + 3))
+        if token.type == "heading_open":
+            text = strip_emphasis(content)
+            numbered = match_question_heading(text)
             heading = Heading(int(token.tag[1]), text, line, bool(numbered) or labelled)
             if labelled:
                 labelled_lines.add(line)
-        else:
+        elif token.type == "paragraph_open":
+            text = read_bold_question(content)
+            numbered = match_question_heading(text) if text else None
             after_heading = not headings or not headings[-1].is_question
             in_order = numbered and (after_heading or int(numbered["number"]) == number + 1)
-            if not (in_order and labelled):
+            if in_order and labelled:
+                heading = Heading(BOLD_QUESTION_LEVEL, text, line, True)
+            elif is_bold_marker(content) and opens_bold_question(tokens, index + 3):
+                heading = Heading(BOLD_SECTION_LEVEL, strip_emphasis(content), line, False)
+            else:
                 continue
-            heading = Heading(BOLD_QUESTION_LEVEL, text, line, True)
+        else:
+            continue
         headings.append(heading)
         if heading.is_question:
             # As start_question does, an unnumbered question counts on from the one before.
@@ -461,6 +489,40 @@ def demote_numbered_sections(headings: list[Heading], labelled_lines: set[int]) 
     for heading in headings:
         if heading.level in depths and heading.line not in labelled_lines:
             heading.is_question = False
+
+
+def read_bold_question(content: str) -> str:
+    """Return the heading a one-line bold paragraph stands for, if it is numbered, else "".
+
+    `**7. Title**` is "7. Title", `**Q7.** Title` is "Q7. Title", and `**7. Title:** Do X`
+    is "7. Title" (its prompt, "Do X", is read with the question's fields).
+    """
+    if "\n" in content or not content.startswith(("**", "__")):
+        return ""
+    unbolded = BOLD_NUMBER.sub(r"\g<number>\g<mark> ", content)
+    if unbolded != content:
+        return unbolded
+    if is_bold_line(content):
+        return strip_emphasis(content)
+    label = LABEL.match(content)
+    return label["label"].strip() if label and NUMBERED.match(label["label"]) else ""
+
+
+def is_bold_marker(content: str) -> bool:
+    """True for a bold line that names a section or level: `**I. Theory**`, `**A. Easy**`."""
+    return is_bold_line(content) and MARKER.match(strip_emphasis(content)) is not None
+
+
+def opens_bold_question(tokens: list[Token], index: int) -> bool:
+    """True if a bold question comes next, maybe after more bold marker lines."""
+    while index + 1 < len(tokens) and tokens[index].type == "paragraph_open":
+        content = tokens[index + 1].content.strip()
+        if read_bold_question(content):
+            return True
+        if not is_bold_marker(content):
+            return False
+        index += 3
+    return False
 
 
 def is_field_heading(heading: Heading, question: QuestionDraft) -> bool:
@@ -547,8 +609,10 @@ def split_labelled_items(tokens: list[Token]) -> list[FieldDraft]:
             t.copy(hidden=False) if t.type.startswith("paragraph") else t for t in found.tokens
         ]
         fields.append(found)
-    describes = all(METADATA_LABEL.match(f.label) for f in fields)
-    return fields if describes or any(is_question_label(f.label) for f in fields) else []
+    # Known labels alone also count: a code block at column 0 ends a list, and the labels
+    # after it (`- **Explanation:**`, `- **Why Ask This:**`) start a list of their own.
+    known = all(is_known_label(f.label) for f in fields)
+    return fields if known or any(is_question_label(f.label) for f in fields) else []
 
 
 def unquote_label(tokens: list[Token]) -> list[FieldDraft]:
@@ -594,7 +658,8 @@ def find_title(headings: list[Heading]) -> Heading | None:
     first = headings[0]
     if first.is_question or re.match(r"(section|part)\b", first.text, re.I):
         return None
-    if any(h.level < first.level for h in headings):
+    # "### Python Interview Guide" over "## Theory" sections is still the title.
+    if any(h.level < first.level for h in headings) and not TOPIC_PHRASE.search(first.text):
         return None
     end = find_span_end(headings, 0)
     has_questions = any(h.is_question for h in headings[1:end])
@@ -638,7 +703,11 @@ def find_span_end(headings: list[Heading], i: int) -> int:
 
 def match_question_heading(text: str) -> re.Match[str] | None:
     """Match a numbered question heading: "7. Title", "Q7: Title", "🔹 7. Title", "7️⃣ Title"."""
-    text = KEYCAP.sub(r"\1. ", LEADING_SYMBOLS.sub("", text))
+    keycap = KEYCAP.match(text)
+    if keycap:
+        number = "10" if keycap[1] == "\U0001f51f" else re.sub(r"\D", "", keycap[1])
+        text = f"{number}. {text[keycap.end() :]}"
+    text = LEADING_SYMBOLS.sub("", text)
     return QUESTION_HEADING.match(text) or BARE_QUESTION_HEADING.match(text)
 
 

@@ -127,7 +127,8 @@ def main() -> int:
     for target in targets:
         verdict = "PASS" if target.passed else "FAIL"
         limit = f"{target.limit:g}{target.unit}"
-        print(f"{verdict}  {target.name}: {target.value:.2f}{target.unit} (target ≤ {limit})")
+        # Three decimals, so that a ratio just over its limit does not print as equal to it.
+        print(f"{verdict}  {target.name}: {target.value:.3f}{target.unit} (target ≤ {limit})")
     return 0 if all(t.passed for t in targets) else 1
 
 

@@ -44,10 +44,11 @@ QUESTION_HEADING = re.compile(
 )
 # "**Q7.** Title", "**Question 7:** Title": a number in bold, then the question.
 BOLD_NUMBER = re.compile(
-    rf"^(?:\*\*|__)(?P<number>{QUESTION_WORD}\s*#?\s*\d{{1,4}})\s*(?P<mark>[.:)]?)\s*(?:\*\*|__)"
+    r"^(?:\*\*|__)(?P<number>(?:q|question)\s*#?\s*\d{1,4})\s*(?P<mark>[.:)]?)\s*(?:\*\*|__)"
     r"\s*[.:)]?\s*(?=\S)",
     re.IGNORECASE,
 )
+QUESTION_NUMBER = re.compile(r"^(?:q|question)\s*#?\s*\d{1,4}$", re.IGNORECASE)
 # A numbered title inside a label, as in `**7. Fetch URLs:** Fetch a list of URLs.`
 NUMBERED = re.compile(r"^\d{1,4}[.)]\s*\S")
 # "### Question 7" with the question itself only in the field below.
@@ -67,9 +68,11 @@ DIFFICULTY_WORDS = (
 )
 DIFFICULTY = re.compile(rf"\b({'|'.join(DIFFICULTY_WORDS)})\b", re.IGNORECASE)
 # A bold line naming a section or level: "I. Theory (20 Questions)", "A. Easy", "Coding".
-MARKER = re.compile(
-    rf"^(?:(?:[IVX]{{1,6}}|[A-Z]|\d{{1,2}})[.)]\s+|.*\b(?:theory|coding|practical|questions|section"
-    rf"|part|{'|'.join(DIFFICULTY_WORDS)})\b)",
+MARKER = re.compile(r"^(?:[IVX]{1,6}|[A-Z]|\d{1,2})[.)]\s+\S")
+# The usual names of a guide's sections, once numbering and "Questions" are taken off.
+SECTION_NAME = re.compile(
+    r"^(?:theory|theoretical|conceptual|concepts|coding|practical|programming|hands-on"
+    r"|behavioral|behavioural|system\s+design|scenarios?)(?:\s+(?:problems|challenges|exercises))?$",
     re.IGNORECASE,
 )
 # "Medium", "Easy–Medium", "Easy → Medium"; as a phrase also "Difficulty: Hard", "Hard level".
@@ -89,6 +92,7 @@ TRAILING_DIFFICULTY = re.compile(
 )
 # What may be left at the end of a title once its difficulty is gone: " —", " |", " 🟡".
 TRAILING_SYMBOLS = re.compile(r"(?:\s|[-|:]|[^\w\s\x00-\x7f])+$")
+BRACKETED_DIFFICULTY = re.compile(rf"[(\[]\s*{DIFFICULTY_PHRASE}\s*[)\]]", re.IGNORECASE)
 # Before it, right after the number: "Q1 (Easy): Title", "Question 2 [Medium] — Title".
 LEADING_DIFFICULTY = re.compile(
     rf"^[(\[]\s*{DIFFICULTY_PHRASE}\s*[)\]]\s*[:.\-–—]?\s*", re.IGNORECASE
@@ -109,6 +113,20 @@ PROMPT_LABEL = re.compile(
     r"|description|objective|goal)$",
     re.IGNORECASE,
 )
+# The prompt labels that only a question's own prompt has (not "Goal:" or "Example:").
+QUESTION_START_LABEL = re.compile(
+    r"^(?:the\s+)?(?:your\s+)?(?:(?:coding|practical|design|debugging|interview|theory"
+    r"|theoretical|conceptual|technical)\s+)?"
+    r"(?:q|question|problem(?:\s+statement)?|task|challenge|exercise|prompt|scenario)$",
+    re.IGNORECASE,
+)
+# "3.1 Why it matters": a part of question 3.
+SUB_NUMBER = re.compile(r"^\d{1,3}\.\d{1,3}\b")
+# What an empty Answer may be made of: "**Solution:**" then "**Approach:**" and code.
+ANSWER_PART_LABEL = re.compile(
+    r"^(?:approach|steps|implementation|walkthrough|(?:sample\s+)?code|code\s+example)$",
+    re.IGNORECASE,
+)
 OUTPUT_LABEL = re.compile(r"^(?:sample\s+|expected\s+|example\s+)?output$", re.IGNORECASE)
 MAIN_ANSWER_LABEL = re.compile(r"\b(answer|solution)\b", re.IGNORECASE)
 # Labels of the answer side that may stand alone on their line, as `**Explanation**`.
@@ -120,6 +138,13 @@ BACK_LABEL = re.compile(
     r"|key\s+(?:takeaways?|concepts?)|takeaways?)$",
     re.IGNORECASE,
 )
+# Labels that may be headings as deep as the question's own ("### Solution"); others, such as
+# "## Key Takeaways", close the guide instead.
+SAME_DEPTH_LABEL = re.compile(
+    r"^(?:explanation|sample\s+code|code(?:\s+example)?|examples?|hints?|approach|(?:the\s+)?fix"
+    r"|implementation|walkthrough|(?:(?:time|space)\s+)?complexity|output)$",
+    re.IGNORECASE,
+)
 SECONDARY_LABEL = re.compile(
     r"why\b.*\bask|interviewer|follow[- ]?ups?\b|what\s+.*look(?:ing)?\s+for", re.IGNORECASE
 )
@@ -128,7 +153,9 @@ SECTION_NOISE = re.compile(
     re.IGNORECASE,
 )
 # "1.", "1️⃣", "IV.", "B." before a section's name.
-SECTION_NUMBER = re.compile(r"^(?:\d{1,3}\ufe0f?\u20e3|\d{1,3}[.)]|[IVX]{1,6}[.)]|[A-Z][.)])\s*")
+SECTION_NUMBER = re.compile(
+    r"^(?:\d{1,3}\ufe0f?\u20e3|\d{1,3}(?:\.\d{1,3})+\s|\d{1,3}[.)]|[IVX]{1,6}[.)]|[A-Z][.)])\s*"
+)
 DIFFICULTY_LABEL = re.compile(r"^(difficulty|level)(\s+level)?$", re.IGNORECASE)
 # Labels that describe a question rather than ask or answer it.
 METADATA_LABEL = re.compile(
@@ -139,8 +166,9 @@ METADATA_LABEL = re.compile(
 # A paragraph that only gives the difficulty: "*Difficulty: Medium*", "**Level: Hard**".
 # Also "🟡 **Medium**" alone, and "*Difficulty: Easy · Type: Theory*".
 DIFFICULTY_LINE = re.compile(
-    rf"^[^\w\s*_]{{0,2}}\s*[*_]{{0,2}}\s*(?:(?:difficulty|level)\s*[*_]{{0,2}}\s*:\s*[*_]{{0,2}})?"
-    rf"\s*[^\w\s*_]{{0,2}}\s*(?P<difficulty>{DIFFICULTY_RANGE})\s*(?:[·|,;]\s*[^*_\n]*)?[*_]{{0,2}}$",
+    rf"^[^\w\s*_]{{0,2}}\s*[*_]{{0,2}}\s*(?:(?P<named>difficulty|level)\s*[*_]{{0,2}}\s*:\s*[*_]{{0,2}})?"
+    rf"\s*[^\w\s*_]{{0,2}}\s*(?P<difficulty>{DIFFICULTY_RANGE})\s*"
+    rf"(?(named)(?:[·|,;]\s*[^*_\n]*)?)[*_]{{0,2}}$",
     re.IGNORECASE,
 )
 # Emoji and other symbols that LLMs put in front of headings and labels.
@@ -149,7 +177,7 @@ LEADING_SYMBOLS = re.compile(r"^[^\w`*(\[]+")
 CONTENTS_HEADING = re.compile(
     r"^\W*(?:table\s+of\s+contents|contents|summary|overview|index)\b", re.IGNORECASE
 )
-INTRO_HEADING = re.compile(r"^(introduction|overview|about this guide)\b", re.IGNORECASE)
+INTRO_HEADING = re.compile(r"^\W*(?:introduction|overview|about\s+this\s+guide)\W*$", re.IGNORECASE)
 SAFE_SCHEMES = {"http", "https", "mailto"}
 # What is left of "Part B — Hard Level Questions" once it names no section.
 LEVEL_WORDS = re.compile(
@@ -157,14 +185,21 @@ LEVEL_WORDS = re.compile(
 )
 # A sentence of a chat's goodbye: "I hope this helps!", "If you want, I can also: ...".
 CHAT_OUTRO = re.compile(
-    r"(?:^|[.!?]\s+)\W*(?:i\s+hope\b|hope\s+(?:this|that|these|it)\b|let\s+me\s+know\b"
+    r"(?:^|[.!?]\s+)\W*(?:i\s+hope\s+(?:this|that|these|it|you)\b"
+    r"|hope\s+(?:this|that|it)\s+(?:helps|guide|was\s+helpful)\b|let\s+me\s+know\b"
     r"|good\s+luck\b|best\s+of\s+luck\b|happy\s+(?:coding|learning|studying|interviewing|prepping)\b"
-    r"|feel\s+free\s+to\s+(?:ask|reach|let)\b|would\s+you\s+like\b|do\s+you\s+want\s+me\s+to\b"
-    r"|want\s+me\s+to\b|want\s+more\b|should\s+i\s+also\b|i\s+can\s+also\b"
+    r"|feel\s+free\s+to\s+(?:ask|reach|let)\b"
+    r"|would\s+you\s+like\s+(?:me|a|an|more|another|some|the\s+(?:guide|questions))\b"
+    r"|do\s+you\s+want\s+me\s+to\b|want\s+me\s+to\b|want\s+more\s*[?!]"
     r"|if\s+you(?:'d|\s+would)?\s+(?:like|want)\b[^.\n]*\b(?:i\s+can|me\s+to)\b"
-    r"|(?:note:\s*)?this\s+guide\s+(?:is|covers|should|has|was)\b|these\s+(?:\w+\s+)?questions\b)"
-    r"|\bnot\s+(?:an?\s+)?exhaustive\b",
+    r"|(?:note:\s*)?this\s+guide\s+(?:is|covers|should|has|was)\b"
+    r"|these\s+(?:\w+\s+)?questions\s+(?:should|will|cover|give|help|progress|range|span)\b)",
     re.IGNORECASE,
+)
+# "This is not an exhaustive list of questions": a goodbye only when it speaks of the guide.
+NOT_EXHAUSTIVE = re.compile(
+    r"\bnot\s+(?:an?\s+)?exhaustive\b(?=.*\b(?:questions|guide|interview|candidate)\b)",
+    re.IGNORECASE | re.DOTALL,
 )
 # Labels that close a whole guide rather than one question, when a rule sets them apart.
 OUTRO_LABEL = re.compile(
@@ -184,7 +219,7 @@ GUIDE_WORDS = re.compile(
     r"|from|to|and|&|with|solutions?|answers?|edition|levels?|\d+)\b\W*)+$",
     re.IGNORECASE,
 )
-TOPIC_FILLER = re.compile(r"^\W*(?:top\s+\d+\s+)?|[\s\W]+$", re.IGNORECASE)
+TOPIC_FILLER = re.compile(r"^[^\w.]*(?:top\s+)?(?:\d+\s+)?|[\s\-–—:|,&]+$", re.IGNORECASE)
 
 
 @cache
@@ -230,6 +265,8 @@ class FieldDraft:
     tokens: list[Token] = field(default_factory=list)
     # Set when the label stood empty and bold terms (`**Lock:** ...`) came next: its text.
     takes_terms: bool = False
+    # True for a sub-heading inside a question ("#### Example"), rather than a bold label.
+    from_heading: bool = False
 
     @property
     def has_text(self) -> bool:
@@ -270,13 +307,22 @@ class Heading:
 
     @property
     def difficulty(self) -> str | None:
-        """The difficulty the heading names, as in "## Theory Questions — Easy"."""
-        return None if self.is_question else name_difficulty(self.text)
+        """The difficulty a level names, or a section after its name: "## Theory — Easy".
+
+        A difficulty word inside a section's name ("## Hard Links") is not one.
+        """
+        if self.is_level:
+            return name_difficulty(self.text)
+        set_apart = TRAILING_DIFFICULTY.search(self.text) or BRACKETED_DIFFICULTY.search(self.text)
+        return (
+            name_difficulty(set_apart["difficulty"]) if set_apart and not self.is_question else None
+        )
 
     @property
     def is_level(self) -> bool:
         """True for a heading that only names a difficulty: "## Easy Level (6 Questions)"."""
-        return self.difficulty is not None and not name_section(self.text, keep_difficulty=False)
+        named = not self.is_question and name_difficulty(self.text) is not None
+        return named and not name_section(self.text, keep_difficulty=False)
 
 
 def parse_guide(source: Source) -> Guide:
@@ -307,10 +353,13 @@ def parse_guide(source: Source) -> Guide:
         if heading is not None and block.type in ("heading_open", "paragraph_open"):
             if current is not None and is_field_heading(heading, current):
                 # A sub-heading inside a question is one of its fields.
-                current.fields.append(FieldDraft(clean_label(heading.text), start + 1, "", end))
+                label_text = clean_label(heading.text)
+                current.fields.append(FieldDraft(label_text, start + 1, "", end, from_heading=True))
                 continue
             current = None
-            in_intro = heading is title or INTRO_HEADING.match(heading.text) is not None
+            in_intro = heading is title or (
+                not heading.is_question and INTRO_HEADING.match(heading.text) is not None
+            )
             if in_intro:
                 continue
             if heading.is_question:
@@ -356,8 +405,22 @@ def parse_guide(source: Source) -> Guide:
         last = current.fields[-1] if current.fields else None
         waiting = last is not None and not last.has_text
         items = [] if waiting else split_labelled_items(block_tokens) or unquote_label(block_tokens)
-        if label and last and (waiting or last.takes_terms) and not is_known_label(label[0]):
+        if label and last and not QUESTION_START_LABEL.match(label[0]):
+            # Bold terms under an empty label (`**Lock:** ...`) are its text; under an empty
+            # Answer so is a part of it (`**Short answer:** ...`, `**Approach:** ...`), and
+            # under a sub-heading ("#### Example") every label up to the next heading. An
+            # empty Answer over any other label (`**Explanation:**`) is still an error.
+            term = not is_known_label(label[0])
+            part = is_answer_label(label[0]) or ANSWER_PART_LABEL.match(label[0]) is not None
+            under_answer = waiting and is_answer_label(last.label) and part
+            if under_answer or (term and (waiting or last.takes_terms)):
+                last.takes_terms = True
+                label = None
+        if label and last and last.from_heading and (waiting or last.takes_terms):
             last.takes_terms = True
+            label = None
+        # "A: `INNER JOIN`" lists a choice unless it answers a "Q:" just before it.
+        if label and text[:2].upper() == "A:" and not (last and last.label == "Question"):
             label = None
         if label:
             name, label_end = label
@@ -441,10 +504,18 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
             continue
         content = tokens[index + 1].content.strip() if index + 1 < len(tokens) else ""
         line = token.map[0] + 1
-        labelled = is_question_label(find_first_label(tokens, index + 3))
+        labelled = opens_question(find_first_label(tokens, index + 3))
         if token.type == "heading_open":
             text = strip_emphasis(content)
             numbered = match_question_heading(text)
+            last = next((h for h in reversed(headings) if h.is_question), None)
+            # Inside a question, "#### 3.1 Why it matters" and "#### Follow-up" over a
+            # `**Question:**` are parts of it, and so is "### Solution" over `**Code:**`.
+            inside = last is not None and int(token.tag[1]) > last.level
+            if inside and numbered and SUB_NUMBER.match(text):
+                numbered = None
+            if not numbered and (inside or is_known_label(clean_label(text))):
+                labelled = False
             heading = Heading(int(token.tag[1]), text, line, bool(numbered) or labelled)
             if labelled:
                 labelled_lines.add(line)
@@ -510,7 +581,11 @@ def read_bold_question(content: str) -> str:
 
 def is_bold_marker(content: str) -> bool:
     """True for a bold line that names a section or level: `**I. Theory**`, `**A. Easy**`."""
-    return is_bold_line(content) and MARKER.match(strip_emphasis(content)) is not None
+    if not is_bold_line(content):
+        return False
+    text = strip_emphasis(content)
+    is_level = name_difficulty(text) is not None and not name_section(text, keep_difficulty=False)
+    return bool(MARKER.match(text) or is_level or SECTION_NAME.match(name_section(text)))
 
 
 def opens_bold_question(tokens: list[Token], index: int) -> bool:
@@ -529,7 +604,10 @@ def is_field_heading(heading: Heading, question: QuestionDraft) -> bool:
     """True for a heading inside a question: deeper than it, or a label like "### Answer"."""
     if heading.is_question or heading.level < question.level:
         return False
-    return heading.level > question.level or is_known_label(clean_label(heading.text))
+    label = clean_label(heading.text)
+    return heading.level > question.level or bool(
+        is_question_label(label) or SAME_DEPTH_LABEL.match(label)
+    )
 
 
 def is_bold_line(text: str) -> bool:
@@ -547,8 +625,9 @@ def find_first_label(tokens: list[Token], index: int) -> str:
 
     The label may open a paragraph or the first item of a bullet list.
     """
-    while index + 3 < len(tokens):
-        if tokens[index].type == "bullet_list_open" and tokens[index + 2].type == "paragraph_open":
+    while index + 1 < len(tokens):
+        is_list = tokens[index].type == "bullet_list_open" and index + 3 < len(tokens)
+        if is_list and tokens[index + 2].type == "paragraph_open":
             found = match_label(tokens[index + 3].content)
             return found[0] if found else ""
         if tokens[index].type != "paragraph_open" or BOLD_NUMBER.match(tokens[index + 1].content):
@@ -570,10 +649,13 @@ def match_label(line: str) -> tuple[str, int] | None:
         # Most lines of prose: only plain labels (`Q:`, `Expected Answer:`) start with a letter.
         return None
     found = LABEL.match(line) or PLAIN_LABEL.match(line)
+    if found and line.startswith("__") and found["label"][:1].islower():
+        # `__init__: sets up the object` names a method; `__Answer:__` would be a label.
+        return None
     if found:
         label = clean_label(found["label"])
         # `**Question 3:**` and `**Q3:**` under a question's heading are its Question.
-        if BARE_QUESTION_HEADING.match(label):
+        if QUESTION_NUMBER.match(label):
             return "Question", found.end()
         return PLAIN_LABEL_NAMES.get(label.lower(), label), found.end()
     bare = BARE_LABEL.match(line)
@@ -612,7 +694,8 @@ def split_labelled_items(tokens: list[Token]) -> list[FieldDraft]:
     # Known labels alone also count: a code block at column 0 ends a list, and the labels
     # after it (`- **Explanation:**`, `- **Why Ask This:**`) start a list of their own.
     known = all(is_known_label(f.label) for f in fields)
-    return fields if known or any(is_question_label(f.label) for f in fields) else []
+    asks = any(f.label.lower() == "question" or is_answer_label(f.label) for f in fields)
+    return fields if known or asks else []
 
 
 def unquote_label(tokens: list[Token]) -> list[FieldDraft]:
@@ -635,6 +718,11 @@ def draft_labelled_field(container: Token, inner: list[Token]) -> FieldDraft | N
     first = paragraph[1].content.split("\n")[0][label_end:]
     rest = strip_label(paragraph, label_end) + inner[3:]
     return FieldDraft(name, container.map[0] + 1, first, container.map[1], rest)
+
+
+def opens_question(label: str) -> bool:
+    """True for a label that shows a question starts above it: Question, Problem, Answer..."""
+    return QUESTION_START_LABEL.match(label) is not None or is_answer_label(label)
 
 
 def is_question_label(label: str) -> bool:
@@ -762,7 +850,7 @@ def finish_question(
             continue
         # Prompt-like fields stay on the front until the first field that is not one. An
         # example's Output belongs with its Input; elsewhere an Output may be the answer.
-        after_input = bool(fields) and "input" in fields[-1].label.lower()
+        after_input = bool(fields) and re.search(r"input|example", fields[-1].label, re.I)
         prompt_like = PROMPT_LABEL.match(label) or (after_input and OUTPUT_LABEL.match(label))
         on_front = on_front and (not label or bool(prompt_like))
         secondary = bool(SECONDARY_LABEL.search(label))
@@ -897,7 +985,8 @@ def find_chat_outro(blocks: list[tuple[Token, list[Token]]], lines: list[str]) -
         block = blocks[i][0]
         if block.type == "hr" and i < len(blocks) - 1:
             return i
-        if block.type == "paragraph_open" and CHAT_OUTRO.search(paragraph_text(lines, block)):
+        text = paragraph_text(lines, block) if block.type == "paragraph_open" else ""
+        if text and (CHAT_OUTRO.search(text) or NOT_EXHAUSTIVE.search(text)):
             return i
     return len(blocks)
 
@@ -953,7 +1042,7 @@ def name_topic(title: str, path: Path) -> str:
             # "Python Interview Guide: Exception Handling" is about Python exception handling.
             if plain and " " not in topic:
                 topic = f"{topic} {plain[0]}".strip()
-    topic = TOPIC_FILLER.sub("", LEADING_SYMBOLS.sub("", topic or (plain[0] if plain else "")))
+    topic = TOPIC_FILLER.sub("", topic or (plain[0] if plain else ""))
     # A shouted title is title-cased; a short one is more likely an acronym ("HTTP", "REST API").
     if topic.isupper() and any(len(word) > 5 for word in topic.split()):
         topic = topic.title()

@@ -420,7 +420,8 @@ def parse_guide(source: Source) -> Guide:
             last.takes_terms = True
             label = None
         # "A: `INNER JOIN`" lists a choice unless it answers a "Q:" just before it.
-        if label and text[:2].upper() == "A:" and not (last and last.label == "Question"):
+        after_q = last is not None and lines[last.line - 1].lstrip()[:2].upper() == "Q:"
+        if label and text[:2].upper() == "A:" and not after_q:
             label = None
         if label:
             name, label_end = label

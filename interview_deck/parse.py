@@ -503,39 +503,22 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
     for index, token in enumerate(tokens):
         if token.level != 0 or token.map is None:
             continue
-        content = tokens[index + 1].content.strip() if index + 1 < len(tokens) else ""
         line = token.map[0] + 1
-        labelled = opens_question(find_first_label(tokens, index + 3))
         if token.type == "heading_open":
-            text = strip_emphasis(content)
-            numbered = match_question_heading(text)
-            last = next((h for h in reversed(headings) if h.is_question), None)
-            # Inside a question, "#### 3.1 Why it matters" and "#### Follow-up" over a
-            # `**Question:**` are parts of it, and so is "### Solution" over `**Code:**`.
-            inside = last is not None and int(token.tag[1]) > last.level
-            if inside and numbered and SUB_NUMBER.match(text):
-                numbered = None
-            if not numbered and (inside or is_known_label(clean_label(text))):
-                labelled = False
-            heading = Heading(int(token.tag[1]), text, line, bool(numbered) or labelled)
+            heading, labelled = read_heading(tokens, index, line, headings)
             if labelled:
                 labelled_lines.add(line)
         elif token.type == "paragraph_open":
-            text = read_bold_question(content)
-            numbered = match_question_heading(text) if text else None
-            after_heading = not headings or not headings[-1].is_question
-            in_order = numbered and (after_heading or int(numbered["number"]) == number + 1)
-            if in_order and labelled:
-                heading = Heading(BOLD_QUESTION_LEVEL, text, line, True)
-            elif is_bold_marker(content) and opens_bold_question(tokens, index + 3):
-                heading = Heading(BOLD_SECTION_LEVEL, strip_emphasis(content), line, False)
-            else:
+            found = read_bold_heading(tokens, index, line, headings, number)
+            if found is None:
                 continue
+            heading = found
         else:
             continue
         headings.append(heading)
         if heading.is_question:
             # As start_question does, an unnumbered question counts on from the one before.
+            numbered = match_question_heading(heading.text)
             number = int(numbered["number"]) if numbered else number + 1
     demote_numbered_sections(headings, labelled_lines)
     return headings
@@ -561,6 +544,43 @@ def demote_numbered_sections(headings: list[Heading], labelled_lines: set[int]) 
     for heading in headings:
         if heading.level in depths and heading.line not in labelled_lines:
             heading.is_question = False
+
+
+def read_heading(
+    tokens: list[Token], index: int, line: int, headings: list[Heading]
+) -> tuple[Heading, bool]:
+    """Return a heading, marked as a question or not, and whether a question label follows it."""
+    level = int(tokens[index].tag[1])
+    text = strip_emphasis(tokens[index + 1].content.strip())
+    numbered = match_question_heading(text)
+    last = next((h for h in reversed(headings) if h.is_question), None)
+    # Inside a question, "#### 3.1 Why it matters" and "#### Follow-up" over a
+    # `**Question:**` are parts of it, and so is "### Solution" over `**Code:**`.
+    inside = last is not None and level > last.level
+    if inside and numbered and SUB_NUMBER.match(text):
+        numbered = None
+    may_ask = bool(numbered) or not (inside or is_known_label(clean_label(text)))
+    labelled = may_ask and opens_question(find_first_label(tokens, index + 3))
+    return Heading(level, text, line, bool(numbered) or labelled), labelled
+
+
+def read_bold_heading(
+    tokens: list[Token], index: int, line: int, headings: list[Heading], number: int
+) -> Heading | None:
+    """Return the heading a one-line bold paragraph stands for, if any (see collect_headings)."""
+    content = tokens[index + 1].content.strip()
+    if not content.startswith(("**", "__")) or "\n" in content:
+        return None
+    text = read_bold_question(content)
+    numbered = match_question_heading(text) if text else None
+    if numbered:
+        after_heading = not headings or not headings[-1].is_question
+        in_order = after_heading or int(numbered["number"]) == number + 1
+        if in_order and opens_question(find_first_label(tokens, index + 3)):
+            return Heading(BOLD_QUESTION_LEVEL, text, line, True)
+    if is_bold_marker(content) and opens_bold_question(tokens, index + 3):
+        return Heading(BOLD_SECTION_LEVEL, strip_emphasis(content), line, False)
+    return None
 
 
 def read_bold_question(content: str) -> str:

@@ -127,8 +127,9 @@ def main() -> int:
     for target in targets:
         verdict = "PASS" if target.passed else "FAIL"
         limit = f"{target.limit:g}{target.unit}"
-        # Three decimals, so that a ratio just over its limit does not print as equal to it.
-        print(f"{verdict}  {target.name}: {target.value:.3f}{target.unit} (target ≤ {limit})")
+        # Ratios get three decimals, so that one just over its limit does not print as equal.
+        value = f"{target.value:.3f}" if target.unit == "x" else f"{target.value:.0f}"
+        print(f"{verdict}  {target.name}: {value}{target.unit} (target ≤ {limit})")
     return 0 if all(t.passed for t in targets) else 1
 
 

@@ -67,6 +67,12 @@ DIFFICULTY_WORDS = (
     "moderate",
 )
 DIFFICULTY = re.compile(rf"\b({'|'.join(DIFFICULTY_WORDS)})\b", re.IGNORECASE)
+# Words that name the same step: "Hard / Advanced" is one difficulty.
+DIFFICULTY_RANK = {
+    "easy": 1, "beginner": 1, "basic": 1,
+    "medium": 2, "intermediate": 2, "moderate": 2,
+    "hard": 3, "advanced": 3, "expert": 3,
+}  # fmt: skip
 # A bold line naming a section or level: "I. Theory (20 Questions)", "A. Easy", "Coding".
 MARKER = re.compile(r"^(?:[IVX]{1,6}|[A-Z]|\d{1,2})[.)]\s+\S")
 # The usual names of a guide's sections, once numbering and "Questions" are taken off.
@@ -193,7 +199,12 @@ CHAT_OUTRO = re.compile(
     r"|do\s+you\s+want\s+me\s+to\b|want\s+me\s+to\b|want\s+more\s*[?!]"
     r"|if\s+you(?:'d|\s+would)?\s+(?:like|want)\b[^.\n]*\b(?:i\s+can|me\s+to)\b"
     r"|(?:note:\s*)?this\s+guide\s+(?:is|covers|should|has|was)\b"
-    r"|these\s+(?:\w+\s+)?questions\s+(?:should|will|cover|give|help|progress|range|span)\b)",
+    r"|these\s+(?:\w+\s+)?questions\s+(?:should|will|cover|give|help|progress|range|span)\b"
+    r"|is\s+there\s+anything\s+else\b|shall\s+i\b|all\s+the\s+best\b"
+    r"|should\s+i\s+also\s+(?:add|prepare|create|generate|make|include|write|convert)\b"
+    r"|(?:next,?\s+)?i\s+can\s+(?:also\s+)?(?:convert|generate|create|turn|prepare|provide|make)\b"
+    r"|you(?:'re|\s+are)\s+(?:now\s+)?(?:ready|all\s+set|well\s+prepared)\b"
+    r"|that'?s\s+the\s+(?:full|complete|whole|entire)\s+(?:set|guide|list)\b)",
     re.IGNORECASE,
 )
 # "This is not an exhaustive list of questions": a goodbye only when it speaks of the guide.
@@ -217,6 +228,14 @@ TOPIC_PHRASE = re.compile(
 GUIDE_WORDS = re.compile(
     rf"^(?:(?:{'|'.join(DIFFICULTY_WORDS)}|theory|coding|practical|concepts?|basics?|fundamentals"
     r"|from|to|and|&|with|solutions?|answers?|edition|levels?|\d+)\b\W*)+$",
+    re.IGNORECASE,
+)
+# Words before a topic that describe the guide or its reader: "Mastering", "Senior".
+TOPIC_QUALIFIERS = re.compile(
+    r"^(?:(?:advanced|intermediate|beginner|basic|expert|senior|junior|mid[- ]?level|in[- ]depth"
+    r"|technical|backend|back-end|frontend|front-end|developer|engineer|engineering|software"
+    r"|mastering|comprehensive|complete|ultimate|essential|practical|detailed|quick|theory"
+    r"|coding|and|&|\+)\s*)+(?=\S|$)",
     re.IGNORECASE,
 )
 TOPIC_FILLER = re.compile(r"^[^\w.]*(?:top\s+)?(?:\d+\s+)?|[\s\-–—:|,&]+$", re.IGNORECASE)
@@ -267,6 +286,8 @@ class FieldDraft:
     takes_terms: bool = False
     # True for a sub-heading inside a question ("#### Example"), rather than a bold label.
     from_heading: bool = False
+    # True for an item of a bullet list of labels (`- **Answer:** ...`).
+    from_list: bool = False
 
     @property
     def has_text(self) -> bool:
@@ -404,7 +425,9 @@ def parse_guide(source: Source) -> Guide:
         # and so are lines of unknown bold terms (`**Lock:** ...`) right under it.
         last = current.fields[-1] if current.fields else None
         waiting = last is not None and not last.has_text
-        items = [] if waiting else split_labelled_items(block_tokens) or unquote_label(block_tokens)
+        list_style = any(f.from_list for f in current.fields)
+        items = split_labelled_items(block_tokens, list_style) or unquote_label(block_tokens)
+        items = [] if waiting else items
         if label and last and not QUESTION_START_LABEL.match(label[0]):
             # Bold terms under an empty label (`**Lock:** ...`) are its text; under an empty
             # Answer so is a part of it (`**Short answer:** ...`, `**Approach:** ...`), and
@@ -610,9 +633,16 @@ def is_bold_marker(content: str) -> bool:
 
 
 def opens_bold_question(tokens: list[Token], index: int) -> bool:
-    """True if a bold question comes next, maybe after more bold marker lines."""
-    while index + 1 < len(tokens) and tokens[index].type == "paragraph_open":
+    """True if a question comes next (bold or a heading), maybe after more bold marker lines."""
+    while index + 1 < len(tokens):
+        if tokens[index].type == "hr":
+            index += 1
+            continue
         content = tokens[index + 1].content.strip()
+        if tokens[index].type == "heading_open":
+            return match_question_heading(strip_emphasis(content)) is not None
+        if tokens[index].type != "paragraph_open":
+            return False
         if read_bold_question(content):
             return True
         if not is_bold_marker(content):
@@ -623,7 +653,7 @@ def opens_bold_question(tokens: list[Token], index: int) -> bool:
 
 def is_field_heading(heading: Heading, question: QuestionDraft) -> bool:
     """True for a heading inside a question: deeper than it, or a label like "### Answer"."""
-    if heading.is_question or heading.level < question.level:
+    if heading.is_question or heading.level < question.level or heading.level == BOLD_SECTION_LEVEL:
         return False
     label = clean_label(heading.text)
     return heading.level > question.level or bool(
@@ -692,31 +722,43 @@ def is_known_label(label: str) -> bool:
     )
 
 
-def split_labelled_items(tokens: list[Token]) -> list[FieldDraft]:
+def split_labelled_items(tokens: list[Token], list_style: bool = False) -> list[FieldDraft]:
     """Return the fields of a bullet list whose every item opens with a label, else none.
 
     LLMs write `- **Question:** ...` / `- **Answer:** ...` as well as plain paragraphs;
     a list of `- **Module:** ...` terms, with no Question or Answer among them, is an
-    answer's content, not fields.
+    answer's content, not fields, unless the question's fields so far were list items
+    (`list_style`).
     """
     if not tokens or tokens[0].type != "bullet_list_open":
         return []
-    fields = []
+    fields: list[FieldDraft] = []
     items = [i for i, t in enumerate(tokens) if t.type == "list_item_open" and t.level == 1]
     for start, stop in itertools.pairwise([*items, len(tokens) - 1]):
-        found = draft_labelled_field(tokens[start], tokens[start + 1 : stop - 1])
+        inner = tokens[start + 1 : stop - 1]
+        found = draft_labelled_field(tokens[start], inner)
         if found is None:
             return []
-        # Out of its tight list, the item's text is a paragraph like any other field's.
+        # Out of its tight list, an item's text is a paragraph like any other field's.
         found.tokens = [
             t.copy(hidden=False) if t.type.startswith("paragraph") else t for t in found.tokens
         ]
+        last = fields[-1] if fields else None
+        if last and (not last.has_text or last.takes_terms) and not is_known_label(found.label):
+            # `- **Module:** ...` right under `- **Expected Answer:**` is the answer's text.
+            last.tokens += [
+                t.copy(hidden=False) if t.type.startswith("paragraph") else t for t in inner
+            ]
+            last.end, last.takes_terms = found.end, True
+            continue
+        found.from_list = True
         fields.append(found)
-    # Known labels alone also count: a code block at column 0 ends a list, and the labels
-    # after it (`- **Explanation:**`, `- **Why Ask This:**`) start a list of their own.
-    known = all(is_known_label(f.label) for f in fields)
+    # Mostly known labels also count: a code block or a `*` list at column 0 ends a list,
+    # and the labels after it (`- **Explanation:**`, `- **Why Ask This:**`) start their own.
+    known = sum(is_known_label(f.label) for f in fields)
+    mostly_known = known == len(fields) or (known >= 2 and 2 * known >= len(fields))
     asks = any(f.label.lower() == "question" or is_answer_label(f.label) for f in fields)
-    return fields if known or asks else []
+    return fields if list_style or mostly_known or asks else []
 
 
 def unquote_label(tokens: list[Token]) -> list[FieldDraft]:
@@ -1014,10 +1056,12 @@ def find_chat_outro(blocks: list[tuple[Token, list[Token]]], lines: list[str]) -
 
 def name_difficulty(text: str) -> str | None:
     """Return the difficulty a text names: "Medium", or a range such as "Easy–Medium"."""
-    words = [word.title() for word in DIFFICULTY.findall(text)]
+    words = [str(word).title() for word in DIFFICULTY.findall(text)]
     if not words:
         return None
-    # "Easy → Medium" and "easy-medium" are both written "Easy–Medium".
+    # "Hard / Advanced" says one thing twice; "Easy → Medium" is a range, "Easy–Medium".
+    if len(words) > 1 and DIFFICULTY_RANK[words[0].lower()] == DIFFICULTY_RANK[words[1].lower()]:
+        return words[0]
     return "–".join(dict.fromkeys(words[:2]))
 
 
@@ -1055,7 +1099,9 @@ def name_topic(title: str, path: Path) -> str:
     for part in parts:
         found = TOPIC_PHRASE.search(part) if not topic else None
         if found:
-            before = TOPIC_FILLER.sub("", part[: found.start()])
+            # "Python Decorators — Senior Developer Interview Guide": the part before says
+            # who the guide is for, not what it is about.
+            before = TOPIC_FILLER.sub("", TOPIC_QUALIFIERS.sub("", part[: found.start()]))
             after = TOPIC_FILLER.sub("", part[found.end() :])
             # "Python Interview Questions on Iterators" is about Python iterators.
             joined = f"{before} {after}" if re.search(r"\s(on|about)$", found[0]) else before
@@ -1063,7 +1109,7 @@ def name_topic(title: str, path: Path) -> str:
             # "Python Interview Guide: Exception Handling" is about Python exception handling.
             if plain and " " not in topic:
                 topic = f"{topic} {plain[0]}".strip()
-    topic = TOPIC_FILLER.sub("", topic or (plain[0] if plain else ""))
+    topic = TOPIC_FILLER.sub("", TOPIC_QUALIFIERS.sub("", topic or (plain[0] if plain else "")))
     # A shouted title is title-cased; a short one is more likely an acronym ("HTTP", "REST API").
     if topic.isupper() and any(len(word) > 5 for word in topic.split()):
         topic = topic.title()

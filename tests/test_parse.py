@@ -239,6 +239,17 @@ def test_sub_heading_inside_question_is_a_field(tmp_path: Path) -> None:
         ("Pandas and NumPy — Interview Guide", "Pandas and NumPy"),
         ("Git & GitHub: Interview Prep", "Git & GitHub"),
         ("Interview Guide", "Rust Ownership"),
+        ("Python Asyncio Interview Guide — Theory & Coding", "Python Asyncio"),
+        (
+            "Python Interview Questions on Iterators and Generators",
+            "Python Iterators and Generators",
+        ),
+        ("Python Interview Guide: Exception Handling", "Python Exception Handling"),
+        ("Python Decorators — Senior Developer Interview Guide", "Python Decorators"),
+        ("C++ Interview Questions", "C++"),
+        (".NET Core Interview Questions", ".NET Core"),
+        ("HTTP — Interview Guide", "HTTP"),
+        ("PYTHON ITERATORS & ITERABLES — INTERVIEW GUIDE", "Python Iterators & Iterables"),
     ],
 )
 def test_topic_is_the_title_without_interview_words(title: str, topic: str) -> None:
@@ -274,6 +285,12 @@ def test_documents_without_blocks_fail_with_a_line(tmp_path: Path, text: str) ->
         ("Let me know if you'd like more questions!", False),
         ("If you'd like, I can add ten harder questions.", False),
         ("Good luck with your interview! 🚀", False),
+        ("These questions should give you a solid picture. Would you like more?", False),
+        ("Is there anything else you'd like me to add?", False),
+        ("I hope to mentor newer engineers one day.", True),
+        ("Should I also persist sessions to disk? Usually not.", True),
+        ("These two questions are often asked together.", True),
+        ("This list is not exhaustive, but covers the usual cases.", True),
     ],
 )
 def test_only_a_chat_goodbye_is_cut_from_the_last_answer(
@@ -320,3 +337,21 @@ def test_question_heading_gives_title_and_difficulty(
     guide = write_guide(tmp_path, f"# Guide\n\n{heading}\n**Answer:** Yes.\n")
     [question] = parse(guide).questions
     assert (question.title, question.difficulty) == (title, difficulty)
+
+
+@pytest.mark.parametrize(
+    ("heading", "difficulty"),
+    [
+        ("## Easy Level (6 Questions)", "Easy"),
+        ("## Hard / Advanced Level (2 Questions)", "Hard"),
+        ("## Easy → Medium", "Easy–Medium"),
+        ("## Theory Questions — Medium", "Medium"),
+        ("## Hard Links and Symbolic Links", None),
+    ],
+)
+def test_level_and_section_headings_give_a_difficulty(
+    tmp_path: Path, heading: str, difficulty: str | None
+) -> None:
+    guide = write_guide(tmp_path, f"# Guide\n\n{heading}\n\n### 1. Q\n**Answer:** Yes.\n")
+    [question] = parse(guide).questions
+    assert question.difficulty == difficulty

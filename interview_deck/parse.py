@@ -126,8 +126,12 @@ QUESTION_START_LABEL = re.compile(
     r"(?:q|question|problem(?:\s+statement)?|task|challenge|exercise|prompt|scenario)$",
     re.IGNORECASE,
 )
+# "5 Tips for the Interview": a number and a word, with no stop between.
+PLAIN_NUMBER = re.compile(r"^\d{1,4}\s+[^\W\d]")
 # "3.1 Why it matters": a part of question 3.
 SUB_NUMBER = re.compile(r"^\d{1,3}\.\d{1,3}\b")
+# Situation, Task, Action, Result: the parts of a behavioural answer.
+STAR_LABEL = re.compile(r"^(?:situation|task|action|result)$", re.IGNORECASE)
 # What an empty Answer may be made of: "**Solution:**" then "**Approach:**" and code.
 ANSWER_PART_LABEL = re.compile(
     r"^(?:approach|steps|implementation|walkthrough|(?:sample\s+)?code|code\s+example)$",
@@ -148,7 +152,8 @@ BACK_LABEL = re.compile(
 # "## Key Takeaways", close the guide instead.
 SAME_DEPTH_LABEL = re.compile(
     r"^(?:explanation|sample\s+code|code(?:\s+example)?|examples?|hints?|approach|(?:the\s+)?fix"
-    r"|implementation|walkthrough|(?:(?:time|space)\s+)?complexity|output)$",
+    r"|implementation|walkthrough|(?:(?:time|space)\s+)?complexity|output"
+    r"|follow[- ]?ups?(?:\s+questions?)?)$",
     re.IGNORECASE,
 )
 SECONDARY_LABEL = re.compile(
@@ -163,6 +168,12 @@ SECTION_NUMBER = re.compile(
     r"^(?:\d{1,3}\ufe0f?\u20e3|\d{1,3}(?:\.\d{1,3})+\s|\d{1,3}[.)]|[IVX]{1,6}[.)]|[A-Z][.)])\s*"
 )
 DIFFICULTY_LABEL = re.compile(r"^(difficulty|level)(\s+level)?$", re.IGNORECASE)
+# The body of "**Difficulty:** 🟢 Easy", "Medium | Category: Coding", "Medium–Hard"; not
+# "Hard to reproduce" or "a basic setup".
+STATED_DIFFICULTY = re.compile(
+    rf"^\W*(?P<difficulty>{DIFFICULTY_RANGE})(?:\s*$|\s*[|·,;(\[\-–—/]|\s*[^\w\s])",
+    re.IGNORECASE,
+)
 # Labels that describe a question rather than ask or answer it.
 METADATA_LABEL = re.compile(
     r"^(?:difficulty(?:\s+level)?|level|category|topic|tags?|type|question\s+type"
@@ -183,11 +194,17 @@ LEADING_SYMBOLS = re.compile(r"^[^\w`*(\[]+")
 CONTENTS_HEADING = re.compile(
     r"^\W*(?:table\s+of\s+contents|contents|summary|overview|index)\b", re.IGNORECASE
 )
-INTRO_HEADING = re.compile(r"^\W*(?:introduction|overview|about\s+this\s+guide)\W*$", re.IGNORECASE)
+INTRO_HEADING = re.compile(
+    r"^\W*(?:(?:introduction|overview|about\s+this\s+guide)\W*$"
+    r"|how\s+to\s+use\s+this\s+guide|how\s+(?:this|the)\s+guide\s+is|(?:guide\s+)?format\b)",
+    re.IGNORECASE,
+)
 SAFE_SCHEMES = {"http", "https", "mailto"}
 # What is left of "Part B — Hard Level Questions" once it names no section.
 LEVEL_WORDS = re.compile(
-    rf"{DIFFICULTY.pattern}|\b(?:levels?|difficulty|to|\d+)\b|[^\w\s]", re.IGNORECASE
+    rf"{DIFFICULTY.pattern}|\b(?:levels?|difficulty|to|problems|challenges|exercises|tasks|\d+)\b"
+    r"|[^\w\s]",
+    re.IGNORECASE,
 )
 # A sentence of a chat's goodbye: "I hope this helps!", "If you want, I can also: ...".
 CHAT_OUTRO = re.compile(
@@ -231,12 +248,14 @@ GUIDE_WORDS = re.compile(
     re.IGNORECASE,
 )
 # Words before a topic that describe the guide or its reader: "Mastering", "Senior".
-TOPIC_QUALIFIERS = re.compile(
-    r"^(?:(?:advanced|intermediate|beginner|basic|expert|senior|junior|mid[- ]?level|in[- ]depth"
+QUALIFIER_WORDS = (
+    r"(?:advanced|intermediate|beginner|basic|expert|senior|junior|mid[- ]?level|in[- ]depth"
     r"|technical|backend|back-end|frontend|front-end|developer|engineer|engineering|software"
-    r"|mastering|comprehensive|complete|ultimate|essential|practical|detailed|quick|theory"
-    r"|coding|and|&|\+)\s*)+(?=\S|$)",
-    re.IGNORECASE,
+    r"|mastering|cracking|mock|comprehensive|complete|ultimate|essential|practical|detailed"
+    r"|quick|theory|coding|behaviou?ral|hard|easy|the|and|&|\+)"
+)
+TOPIC_QUALIFIERS = re.compile(
+    rf"^(?:{QUALIFIER_WORDS}\s*)+(?=\S|$)|(?:\s+{QUALIFIER_WORDS})+$", re.IGNORECASE
 )
 TOPIC_FILLER = re.compile(r"^[^\w.]*(?:top\s+)?(?:\d+\s+)?|[\s\-–—:|,&]+$", re.IGNORECASE)
 
@@ -428,12 +447,13 @@ def parse_guide(source: Source) -> Guide:
         list_style = any(f.from_list for f in current.fields)
         items = split_labelled_items(block_tokens, list_style) or unquote_label(block_tokens)
         items = [] if waiting else items
-        if label and last and not QUESTION_START_LABEL.match(label[0]):
+        if label and last and label[0].lower() != "question":
             # Bold terms under an empty label (`**Lock:** ...`) are its text; under an empty
             # Answer so is a part of it (`**Short answer:** ...`, `**Approach:** ...`), and
             # under a sub-heading ("#### Example") every label up to the next heading. An
             # empty Answer over any other label (`**Explanation:**`) is still an error.
-            term = not is_known_label(label[0])
+            star = last.takes_terms and STAR_LABEL.match(label[0]) is not None
+            term = not is_known_label(label[0]) or star
             part = is_answer_label(label[0]) or ANSWER_PART_LABEL.match(label[0]) is not None
             under_answer = waiting and is_answer_label(last.label) and part
             if under_answer or (term and (waiting or last.takes_terms)):
@@ -443,6 +463,10 @@ def parse_guide(source: Source) -> Guide:
             last.takes_terms = True
             label = None
         # "A: `INNER JOIN`" lists a choice unless it answers a "Q:" just before it.
+        answered = any(is_answer_label(f.label) for f in current.fields)
+        if label and text[:1].isalpha() and label[0] == "Question" and answered:
+            # A "Q:" line after the answer is part of a dialogue in it.
+            label = None
         after_q = last is not None and lines[last.line - 1].lstrip()[:2].upper() == "Q:"
         if label and text[:2].upper() == "A:" and not after_q:
             label = None
@@ -528,7 +552,7 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
             continue
         line = token.map[0] + 1
         if token.type == "heading_open":
-            heading, labelled = read_heading(tokens, index, line, headings)
+            heading, labelled = read_heading(tokens, index, line, headings, labelled_lines)
             if labelled:
                 labelled_lines.add(line)
         elif token.type == "paragraph_open":
@@ -570,20 +594,28 @@ def demote_numbered_sections(headings: list[Heading], labelled_lines: set[int]) 
 
 
 def read_heading(
-    tokens: list[Token], index: int, line: int, headings: list[Heading]
+    tokens: list[Token], index: int, line: int, headings: list[Heading], labelled_lines: set[int]
 ) -> tuple[Heading, bool]:
     """Return a heading, marked as a question or not, and whether a question label follows it."""
     level = int(tokens[index].tag[1])
     text = strip_emphasis(tokens[index + 1].content.strip())
     numbered = match_question_heading(text)
+    label_follows = opens_question(find_first_label(tokens, index + 3))
     last = next((h for h in reversed(headings) if h.is_question), None)
-    # Inside a question, "#### 3.1 Why it matters" and "#### Follow-up" over a
-    # `**Question:**` are parts of it, and so is "### Solution" over `**Code:**`.
+    # Inside a question, "#### 3.1 Why it matters", "#### 1. Tokenize" (under a question
+    # a label confirmed) and "#### Follow-up" over a `**Question:**` are parts of it, and
+    # so is "### Solution" over `**Code:**`. A label under them makes them questions.
     inside = last is not None and level > last.level
-    if inside and numbered and SUB_NUMBER.match(text):
+    confirmed = last is not None and last.line in labelled_lines
+    if inside and numbered and not label_follows and (SUB_NUMBER.match(text) or confirmed):
+        numbered = None
+    # "## 5 Tips for the Interview": a number without a stop needs a label under it.
+    if numbered and PLAIN_NUMBER.match(text) and not label_follows:
+        numbered = None
+    if INTRO_HEADING.match(text):
         numbered = None
     may_ask = bool(numbered) or not (inside or is_known_label(clean_label(text)))
-    labelled = may_ask and opens_question(find_first_label(tokens, index + 3))
+    labelled = may_ask and label_follows and not INTRO_HEADING.match(text)
     return Heading(level, text, line, bool(numbered) or labelled), labelled
 
 
@@ -597,8 +629,10 @@ def read_bold_heading(
     text = read_bold_question(content)
     numbered = match_question_heading(text) if text else None
     if numbered:
+        # In a guide of headings, "**2. Hash map**" inside question 1 is a step of it.
         after_heading = not headings or not headings[-1].is_question
-        in_order = after_heading or int(numbered["number"]) == number + 1
+        after_bold = bool(headings) and headings[-1].level == BOLD_QUESTION_LEVEL
+        in_order = after_heading or (after_bold and int(numbered["number"]) == number + 1)
         if in_order and opens_question(find_first_label(tokens, index + 3)):
             return Heading(BOLD_QUESTION_LEVEL, text, line, True)
     if is_bold_marker(content) and opens_bold_question(tokens, index + 3):
@@ -710,8 +744,9 @@ def match_label(line: str) -> tuple[str, int] | None:
             return "Question", found.end()
         return PLAIN_LABEL_NAMES.get(label.lower(), label), found.end()
     bare = BARE_LABEL.match(line)
-    if bare and is_known_label(clean_label(bare["label"])):
-        return clean_label(bare["label"]), bare.end()
+    name = clean_label(bare["label"]) if bare else ""
+    if bare and ":" not in name and len(name.split()) <= 4 and is_known_label(name):
+        return name, bare.end()
     return None
 
 
@@ -766,7 +801,9 @@ def unquote_label(tokens: list[Token]) -> list[FieldDraft]:
     if not tokens or tokens[0].type != "blockquote_open":
         return []
     found = draft_labelled_field(tokens[0], tokens[1:-1])
-    return [found] if found and is_known_label(found.label) else []
+    # `> Q: ...` / `> A: ...` without bold is a quoted dialogue, not a field.
+    plain = len(tokens) > 2 and tokens[2].content[:1].isalpha()
+    return [found] if found and is_known_label(found.label) and not plain else []
 
 
 def draft_labelled_field(container: Token, inner: list[Token]) -> FieldDraft | None:
@@ -826,12 +863,21 @@ def find_sections(headings: list[Heading], title: Heading | None) -> dict[int, s
     questions under it: a Table of Contents, Introduction or Summary has none.
     """
     sections = {}
+    total = sum(h.is_question for h in headings)
     for i, heading in enumerate(headings):
         if heading is title or heading.is_question or heading.is_level:
             continue
-        if any(h.is_question for h in headings[i + 1 : find_span_end(headings, i)]):
+        below = sum(h.is_question for h in headings[i + 1 : find_span_end(headings, i)])
+        if below and not (below == total and is_wrapper(heading)):
             sections[heading.line] = name_section(heading.text)
     return sections
+
+
+def is_wrapper(heading: Heading) -> bool:
+    """True for a heading over all the questions that names no part: "## Interview Questions"."""
+    name = name_section(heading.text)
+    generic = TOPIC_PHRASE.search(heading.text) is not None and len(name.split()) <= 1
+    return generic and not SECTION_NAME.match(name)
 
 
 def find_span_end(headings: list[Heading], i: int) -> int:
@@ -895,7 +941,8 @@ def finish_question(
     for d in draft.fields:
         body = join_lines([d.first_text, *lines[d.line : d.end]])
         label = d.label
-        named = name_difficulty(body.split("\n")[0]) if DIFFICULTY_LABEL.match(label) else None
+        stated = STATED_DIFFICULTY.match(body) if DIFFICULTY_LABEL.match(label) else None
+        named = name_difficulty(stated["difficulty"]) if stated else None
         if named:
             # "**Difficulty:** 🟢 Easy" describes the question; it is not a field.
             difficulty = named
@@ -1029,6 +1076,15 @@ def declared_count(text: str) -> int | None:
     return None
 
 
+def is_goodbye(text: str) -> bool:
+    """True for a paragraph that opens with a goodbye, or ends with one sentence of it."""
+    found = CHAT_OUTRO.search(text)
+    if found is None:
+        return False
+    # "…avoids storing tokens. Would you like a hint? Most teams…" is an answer's text.
+    return found.start() == 0 or not re.search(r"[.!?]\s+\S", text[found.end() :])
+
+
 def find_chat_outro(blocks: list[tuple[Token, list[Token]]], lines: list[str]) -> int:
     """Return where a chat's closing words begin (len(blocks) if there are none).
 
@@ -1049,7 +1105,7 @@ def find_chat_outro(blocks: list[tuple[Token, list[Token]]], lines: list[str]) -
         if block.type == "hr" and i < len(blocks) - 1:
             return i
         text = paragraph_text(lines, block) if block.type == "paragraph_open" else ""
-        if text and (CHAT_OUTRO.search(text) or NOT_EXHAUSTIVE.search(text)):
+        if text and (is_goodbye(text) or NOT_EXHAUSTIVE.search(text)):
             return i
     return len(blocks)
 
@@ -1101,7 +1157,7 @@ def name_topic(title: str, path: Path) -> str:
         if found:
             # "Python Decorators — Senior Developer Interview Guide": the part before says
             # who the guide is for, not what it is about.
-            before = TOPIC_FILLER.sub("", TOPIC_QUALIFIERS.sub("", part[: found.start()]))
+            before = TOPIC_FILLER.sub("", TOPIC_QUALIFIERS.sub("", part[: found.start()].strip()))
             after = TOPIC_FILLER.sub("", part[found.end() :])
             # "Python Interview Questions on Iterators" is about Python iterators.
             joined = f"{before} {after}" if re.search(r"\s(on|about)$", found[0]) else before
@@ -1118,16 +1174,17 @@ def name_topic(title: str, path: Path) -> str:
 
 def clean_label(label: str) -> str:
     """Tidy a field label: no emoji or symbols in front, no trailing colon, single spaces."""
-    return " ".join(LEADING_SYMBOLS.sub("", label).strip().rstrip(":").split())
+    return " ".join(LEADING_SYMBOLS.sub("", label).replace("`", "").strip().rstrip(":").split())
 
 
 def strip_emphasis(text: str) -> str:
     """Remove emphasis that wraps a heading, `**1. Title**`, even with more after it."""
-    match = re.fullmatch(r"(\*\*|__|\*|_)(.+)\1", text.strip())
+    # Only `*`: in Python guides `__init__ vs __new__` is a title, not emphasis.
+    match = re.fullmatch(r"(\*\*|\*)(.+)\1", text.strip())
     if match:
         return match.group(2).strip()
     # `**Q1: What is X?** (Medium)`: the bold part, then the rest.
-    opening = re.fullmatch(r"(\*\*|__)(.+?)\1(\s+[^*_].*)", text.strip())
+    opening = re.fullmatch(r"(\*\*)(.+?)\1(\s+[^*_].*)", text.strip())
     return f"{opening.group(2).strip()}{opening.group(3)}" if opening else text.strip()
 
 

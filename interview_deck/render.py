@@ -20,7 +20,8 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from interview_deck.model import Field, Guide, Question
-from interview_deck.parse import SAFE_SCHEMES, is_answer_label, is_safe_link
+from interview_deck.parse import is_answer_label, is_safe_link
+from interview_deck.patterns import SAFE_SCHEMES
 
 
 @dataclass(frozen=True)

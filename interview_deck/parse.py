@@ -249,37 +249,14 @@ def parse_guide(source: Source) -> Guide:
             current.difficulty = name_difficulty(difficulty_line["difficulty"])
             continue
         label = match_label(text) if is_paragraph else None
+        if label and current.fields:
+            label = keep_label(label, text, current.fields, lines)
         id_comment = ID_COMMENT.match(paragraph_text(lines, block)) if is_paragraph else None
-        # A list right under an empty label (`**Expected Answer:**`) is that field's text,
-        # and so are lines of unknown bold terms (`**Lock:** ...`) right under it.
-        last = current.fields[-1] if current.fields else None
-        waiting = last is not None and not last.has_text
+        # A list right under an empty label (`**Expected Answer:**`) is that field's text.
+        waiting = bool(current.fields) and not current.fields[-1].has_text
         list_style = any(f.from_list for f in current.fields)
         items = split_labelled_items(block_tokens, list_style) or unquote_label(block_tokens)
         items = [] if waiting else items
-        if label and last and label[0].lower() != "question":
-            # Bold terms under an empty label (`**Lock:** ...`) are its text; under an empty
-            # Answer so is a part of it (`**Short answer:** ...`, `**Approach:** ...`), and
-            # under a sub-heading ("#### Example") every label up to the next heading. An
-            # empty Answer over any other label (`**Explanation:**`) is still an error.
-            star = last.takes_terms and STAR_LABEL.match(label[0]) is not None
-            term = not is_known_label(label[0]) or star
-            part = is_answer_label(label[0]) or ANSWER_PART_LABEL.match(label[0]) is not None
-            under_answer = waiting and is_answer_label(last.label) and part
-            if under_answer or (term and (waiting or last.takes_terms)):
-                last.takes_terms = True
-                label = None
-        if label and last and last.from_heading and (waiting or last.takes_terms):
-            last.takes_terms = True
-            label = None
-        # "A: `INNER JOIN`" lists a choice unless it answers a "Q:" just before it.
-        answered = any(is_answer_label(f.label) for f in current.fields)
-        if label and text[:1].isalpha() and label[0] == "Question" and answered:
-            # A "Q:" line after the answer is part of a dialogue in it.
-            label = None
-        after_q = last is not None and lines[last.line - 1].lstrip()[:2].upper() == "Q:"
-        if label and text[:2].upper() == "A:" and not after_q:
-            label = None
         if label:
             name, label_end = label
             rest = strip_label(block_tokens, label_end)
@@ -326,6 +303,40 @@ def find_bold_title(blocks: list[tuple[Token, list[Token]]], lines: list[str]) -
         if is_bold_line(text) and TOPIC_PHRASE.search(text):
             return strip_emphasis(text)
     return ""
+
+
+def keep_label(
+    label: tuple[str, int], text: str, fields: list[FieldDraft], lines: list[str]
+) -> tuple[str, int] | None:
+    """Return a paragraph's label if it starts a field, or None if it is the last field's text.
+
+    Bold terms under an empty label (`**Lock:** ...`) are its text; under an empty Answer
+    so is a part of it (`**Short answer:** ...`, `**Approach:** ...`), and under a
+    sub-heading ("#### Example") every label up to the next heading. An empty Answer over
+    any other label (`**Explanation:**`) stays an error. `Q:`/`A:` lines are a dialogue
+    unless they open the question. The last field is marked when it takes such text.
+    """
+    name = label[0]
+    last = fields[-1]
+    waiting = not last.has_text
+    taken = last.from_heading and (waiting or last.takes_terms)
+    if name.lower() != "question":
+        star = last.takes_terms and STAR_LABEL.match(name) is not None
+        term = not is_known_label(name) or star
+        part = is_answer_label(name) or ANSWER_PART_LABEL.match(name) is not None
+        under_answer = waiting and is_answer_label(last.label) and part
+        taken = taken or under_answer or (term and (waiting or last.takes_terms))
+    if taken:
+        last.takes_terms = True
+        return None
+    answered = any(is_answer_label(f.label) for f in fields)
+    if text[:1].isalpha() and name == "Question" and answered:
+        return None
+    # "A: `INNER JOIN`" lists a choice unless it answers a plain "Q:" just before it.
+    after_q = lines[last.line - 1].lstrip()[:2].upper() == "Q:"
+    if text[:2].upper() == "A:" and not after_q:
+        return None
+    return label
 
 
 def split_blocks(tokens: list[Token]) -> list[tuple[Token, list[Token]]]:

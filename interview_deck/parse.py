@@ -200,6 +200,14 @@ def parse_guide(source: Source) -> Guide:
         assert block.map is not None
         start, end = block.map
         heading = headings_by_line.get(start + 1)
+        if heading is not None and block.type == "ordered_list_open" and not in_intro:
+            # "1. **What is X?**" with its answer indented under it, one item a question.
+            for item_heading, inner in read_list_questions(block_tokens, 0):
+                number = drafts[-1].number + 1 if drafts else 1
+                current = start_question(item_heading, number, section, difficulty)
+                current.fields += draft_item_fields(inner, lines)
+                drafts.append(current)
+            continue
         if heading is not None and block.type in ("heading_open", "paragraph_open"):
             if current is not None and is_field_heading(heading, current):
                 # A sub-heading inside a question is one of its fields.
@@ -381,6 +389,11 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
             if found is None:
                 continue
             heading = found
+        elif token.type == "ordered_list_open":
+            items = read_list_questions(tokens, index)
+            headings += [heading for heading, _ in items]
+            number = int(items[-1][0].text.split(".")[0]) if items else number
+            continue
         else:
             continue
         headings.append(heading)
@@ -461,6 +474,70 @@ def read_bold_heading(
     return None
 
 
+def read_list_questions(tokens: list[Token], index: int) -> list[tuple[Heading, list[Token]]]:
+    """Return the questions of a numbered list whose items are `1. **What is X?**` over an
+    answer, with each item's tokens after its title; none if any item is not one."""
+    start = tokens[index]
+    end = next(
+        (i for i in range(index + 1, len(tokens)) if tokens[i].type == "ordered_list_close"
+         and tokens[i].level == start.level),
+        len(tokens) - 1,
+    )  # fmt: skip
+    opens = [i for i in range(index, end) if tokens[i].type == "list_item_open"]
+    opens = [i for i in opens if tokens[i].level == start.level + 1]
+    questions: list[tuple[Heading, list[Token]]] = []
+    for first, stop in itertools.pairwise([*opens, end]):
+        item, inner = tokens[first], tokens[first + 1 : stop - 1]
+        title = inner[1].content.split("\n")[0] if len(inner) > 1 else ""
+        answered = any(
+            (found := match_label(line.strip())) and is_answer_label(found[0])
+            for t in inner
+            if t.type == "inline"
+            for line in t.content.split("\n")
+        )
+        if item.map is None or not is_bold_line(title) or not answered:
+            return []
+        text = f"{item.info or len(questions) + 1}. {strip_emphasis(title)}"
+        questions.append((Heading(BOLD_QUESTION_LEVEL, text, item.map[0] + 1, True), inner))
+    return questions
+
+
+def draft_item_fields(inner: list[Token], lines: list[str]) -> list[FieldDraft]:
+    """Return the fields of a numbered list item after its title line: labels and their text."""
+    fields: list[FieldDraft] = []
+    depth = inner[0].level if inner else 0
+    starts = [i for i, t in enumerate(inner) if t.level == depth and t.nesting >= 0 and t.map]
+    for position, (begin, stop) in enumerate(itertools.pairwise([*starts, len(inner)])):
+        block = inner[begin:stop]
+        opening = block[0]
+        assert opening.map is not None
+        if position == 0 and opening.type == "paragraph_open":
+            # The title is the first line; labels may follow it in the same paragraph.
+            rest = block[1].content.split("\n", 1)[1] if "\n" in block[1].content else ""
+            if not rest:
+                continue
+            block = [opening, block[1].copy(content=rest), block[2]]
+            line = opening.map[0] + 2
+        else:
+            line = opening.map[0] + 1
+        text = block[1].content if opening.type == "paragraph_open" else ""
+        label = match_label(text) if text else None
+        items = split_labelled_items(block, list_style=True)
+        if label:
+            first = text.split("\n")[0][label[1] :]
+            fields.append(
+                FieldDraft(label[0], line, first, opening.map[1], strip_label(block, label[1]))
+            )
+        elif items:
+            fields += items
+        elif fields:
+            fields[-1].tokens += block
+            fields[-1].end = opening.map[1]
+        else:
+            fields.append(FieldDraft("", line, text.split("\n")[0], opening.map[1], list(block)))
+    return fields
+
+
 def read_bold_question(content: str) -> str:
     """Return the heading a one-line bold paragraph stands for, if it is numbered, else "".
 
@@ -493,6 +570,8 @@ def opens_bold_question(tokens: list[Token], index: int) -> bool:
         if tokens[index].type == "hr":
             index += 1
             continue
+        if tokens[index].type == "ordered_list_open":
+            return bool(read_list_questions(tokens, index))
         content = tokens[index + 1].content.strip()
         if tokens[index].type == "heading_open":
             return match_question_heading(strip_emphasis(content)) is not None
@@ -589,7 +668,8 @@ def split_labelled_items(tokens: list[Token], list_style: bool = False) -> list[
     if not tokens or tokens[0].type != "bullet_list_open":
         return []
     fields: list[FieldDraft] = []
-    items = [i for i, t in enumerate(tokens) if t.type == "list_item_open" and t.level == 1]
+    depth = tokens[0].level + 1
+    items = [i for i, t in enumerate(tokens) if t.type == "list_item_open" and t.level == depth]
     for start, stop in itertools.pairwise([*items, len(tokens) - 1]):
         inner = tokens[start + 1 : stop - 1]
         found = draft_labelled_field(tokens[start], inner)

@@ -355,3 +355,15 @@ def test_level_and_section_headings_give_a_difficulty(
     guide = write_guide(tmp_path, f"# Guide\n\n{heading}\n\n### 1. Q\n**Answer:** Yes.\n")
     [question] = parse(guide).questions
     assert question.difficulty == difficulty
+
+
+def test_a_numbered_list_of_bold_steps_stays_in_its_answer(tmp_path: Path) -> None:
+    guide = write_guide(
+        tmp_path,
+        "# Files\n\n### 1. Reading\n**Question:** How do you read a file?\n"
+        "**Answer:** In two steps:\n\n1. **Open the file**\n   Use `with`.\n"
+        "2. **Read it**\n   Iterate over its lines.\n",
+    )
+    [question] = parse(guide).questions
+    assert [f.label for f in question.fields] == ["Question", "Answer"]
+    assert "**Read it**" in question.fields[1].body

@@ -387,6 +387,12 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
         elif token.type == "paragraph_open":
             found = read_bold_heading(tokens, index, line, headings, number)
             if found is None:
+                # An answer under a question confirms it, like a label right under it:
+                # numbered sub-headings after that are its steps ("#### 1. Storage").
+                label = match_label(tokens[index + 1].content)
+                last = next((h for h in reversed(headings) if h.is_question), None)
+                if label and last and is_answer_label(label[0]):
+                    labelled_lines.add(last.line)
                 continue
             heading = found
         elif token.type == "ordered_list_open":

@@ -26,6 +26,8 @@ from interview_deck.patterns import (
     CONTENTS_HEADING,
     DECLARED_COUNT,
     DECLARED_RANGE,
+    DETAILS_CLOSE,
+    DETAILS_OPEN,
     DIFFICULTY,
     DIFFICULTY_LABEL,
     DIFFICULTY_LINE,
@@ -255,6 +257,15 @@ def parse_guide(source: Source) -> Guide:
         difficulty_line = DIFFICULTY_LINE.match(text) if is_paragraph and end == start + 1 else None
         if difficulty_line:
             current.difficulty = name_difficulty(difficulty_line["difficulty"])
+            continue
+        folded = DETAILS_OPEN.match(paragraph_text(lines, block)) if is_paragraph else None
+        if folded or (is_paragraph and DETAILS_CLOSE.match(paragraph_text(lines, block))):
+            # `<details><summary>Show answer</summary>` opens the answer; `</details>` is dropped.
+            if folded:
+                summary = clean_label(folded["label"] or "")
+                name = "Answer" if not summary or is_answer_label(summary) else summary
+                # Its text, and the line it is reported at, start after the `<details>`.
+                current.fields.append(FieldDraft(name, end, "", end))
             continue
         label = match_label(text) if is_paragraph else None
         if label and current.fields:

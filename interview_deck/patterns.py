@@ -249,3 +249,10 @@ TOPIC_QUALIFIERS = re.compile(
     rf"^(?:{QUALIFIER_WORDS}\s*)+(?=\S|$)|(?:\s+{QUALIFIER_WORDS})+$", re.IGNORECASE
 )
 TOPIC_FILLER = re.compile(r"^[^\w.]*(?:top\s+)?(?:\d+\s+)?|[\s\-–—:|,&]+$", re.IGNORECASE)
+# An answer folded away: "<details><summary>Show answer</summary>", then "</details>".
+DETAILS_OPEN = re.compile(
+    r"^<details>\s*(?:<summary>\s*(?:<(?:b|strong)>)?\s*(?P<label>[^<]*?)\s*(?:</(?:b|strong)>)?"
+    r"\s*</summary>)?\s*$",
+    re.IGNORECASE,
+)
+DETAILS_CLOSE = re.compile(r"^</details>\s*$", re.IGNORECASE)

@@ -198,6 +198,13 @@ def parse_guide(source: Source) -> Guide:
     difficulty_depth = 0
     current: QuestionDraft | None = None
     in_intro = False
+
+    def open_question(heading: Heading) -> QuestionDraft:
+        # Numbered on from the question before, unless its heading has a number of its own.
+        number = drafts[-1].number + 1 if drafts else 1
+        drafts.append(start_question(heading, number, section, difficulty))
+        return drafts[-1]
+
     for position, (block, block_tokens) in enumerate(blocks):
         assert block.map is not None
         start, end = block.map
@@ -205,10 +212,8 @@ def parse_guide(source: Source) -> Guide:
         if heading is not None and block.type == "ordered_list_open" and not in_intro:
             # "1. **What is X?**" with its answer indented under it, one item a question.
             for item_heading, inner in read_list_questions(block_tokens, 0):
-                number = drafts[-1].number + 1 if drafts else 1
-                current = start_question(item_heading, number, section, difficulty)
+                current = open_question(item_heading)
                 current.fields += draft_item_fields(inner, lines)
-                drafts.append(current)
             continue
         if heading is not None and block.type in ("heading_open", "paragraph_open"):
             if current is not None and is_field_heading(heading, current):
@@ -223,9 +228,7 @@ def parse_guide(source: Source) -> Guide:
             if in_intro:
                 continue
             if heading.is_question:
-                number = drafts[-1].number + 1 if drafts else 1
-                current = start_question(heading, number, section, difficulty)
-                drafts.append(current)
+                current = open_question(heading)
                 # `**7. Fetch URLs:** Fetch a list of URLs.` goes on with the question's prompt.
                 titled = LABEL.match(lines[start]) if block.type == "paragraph_open" else None
                 rest = strip_label(block_tokens, titled.end()) if titled else []
@@ -254,12 +257,13 @@ def parse_guide(source: Source) -> Guide:
             continue
         text = lines[start]
         is_paragraph = block.type == "paragraph_open"
+        whole = paragraph_text(lines, block) if is_paragraph else ""
         difficulty_line = DIFFICULTY_LINE.match(text) if is_paragraph and end == start + 1 else None
         if difficulty_line:
             current.difficulty = name_difficulty(difficulty_line["difficulty"])
             continue
-        folded = DETAILS_OPEN.match(paragraph_text(lines, block)) if is_paragraph else None
-        if folded or (is_paragraph and DETAILS_CLOSE.match(paragraph_text(lines, block))):
+        folded = DETAILS_OPEN.match(whole) if is_paragraph else None
+        if folded or (is_paragraph and DETAILS_CLOSE.match(whole)):
             # `<details><summary>Show answer</summary>` opens the answer; `</details>` is dropped.
             if folded:
                 summary = clean_label(folded["label"] or "")
@@ -270,26 +274,15 @@ def parse_guide(source: Source) -> Guide:
         label = match_label(text) if is_paragraph else None
         if label and current.fields:
             label = keep_label(label, text, current.fields, lines)
-        id_comment = ID_COMMENT.match(paragraph_text(lines, block)) if is_paragraph else None
+        id_comment = ID_COMMENT.match(whole) if is_paragraph else None
+        if id_comment and not current.fields:
+            current.key = id_comment["key"]
+            continue
         # A list right under an empty label (`**Expected Answer:**`) is that field's text.
         waiting = bool(current.fields) and not current.fields[-1].has_text
         list_style = any(f.from_list for f in current.fields)
-        items = split_labelled_items(block_tokens, list_style) or unquote_label(block_tokens)
-        items = [] if waiting else items
-        if label:
-            name, label_end = label
-            rest = strip_label(block_tokens, label_end)
-            current.fields.append(FieldDraft(name, start + 1, text[label_end:], end, rest))
-        elif items:
-            current.fields += items
-        elif id_comment and not current.fields:
-            current.key = id_comment["key"]
-        elif current.fields:
-            current.fields[-1].end = end
-            current.fields[-1].tokens += block_tokens
-        else:
-            # Text straight under the heading, before any label, is part of the prompt.
-            current.fields.append(FieldDraft("", start + 1, text, end, list(block_tokens)))
+        items = [] if waiting or label else read_labelled_block(block_tokens, list_style)
+        add_block(current.fields, block_tokens, text, start + 1, end, label, items)
 
     questions = [finish_question(source, lines, d, problems) for d in drafts]
     questions = assign_keys(source, questions, drafts, problems)
@@ -311,6 +304,35 @@ def parse_guide(source: Source) -> Guide:
     topic = name_topic(title.text if title else find_bold_title(blocks, lines), source.path)
     intro = join_blocks(lines, intro_blocks)
     return Guide(source.path, topic, intro, tuple(questions), tuple(warnings), tuple(intro_tokens))
+
+
+def add_block(
+    fields: list[FieldDraft],
+    block: list[Token],
+    text: str,
+    line: int,
+    end: int,
+    label: tuple[str, int] | None,
+    items: list[FieldDraft],
+) -> None:
+    """Add a block to a question's fields: a labelled field, the fields of a labelled list,
+    or more text for the last field (for the prompt, before any label)."""
+    if label:
+        name, label_end = label
+        first = text.split("\n")[0][label_end:]
+        fields.append(FieldDraft(name, line, first, end, strip_label(block, label_end)))
+    elif items:
+        fields += items
+    elif fields:
+        fields[-1].tokens += block
+        fields[-1].end = end
+    else:
+        fields.append(FieldDraft("", line, text.split("\n")[0], end, list(block)))
+
+
+def read_labelled_block(tokens: list[Token], list_style: bool) -> list[FieldDraft]:
+    """Return the fields of a labelled bullet list or quote, else none."""
+    return split_labelled_items(tokens, list_style) or unquote_label(tokens)
 
 
 def find_bold_title(blocks: list[tuple[Token, list[Token]]], lines: list[str]) -> str:
@@ -401,7 +423,7 @@ def collect_headings(tokens: list[Token]) -> list[Heading]:
                 # An answer under a question confirms it, like a label right under it:
                 # numbered sub-headings after that are its steps ("#### 1. Storage").
                 label = match_label(tokens[index + 1].content)
-                last = next((h for h in reversed(headings) if h.is_question), None)
+                last = last_question(headings)
                 if label and last and is_answer_label(label[0]):
                     labelled_lines.add(last.line)
                 continue
@@ -452,7 +474,7 @@ def read_heading(
     text = strip_emphasis(tokens[index + 1].content.strip())
     numbered = match_question_heading(text)
     label_follows = opens_question(find_first_label(tokens, index + 3))
-    last = next((h for h in reversed(headings) if h.is_question), None)
+    last = last_question(headings)
     # Inside a question, "#### 3.1 Why it matters", "#### 1. Tokenize" (under a question
     # a label confirmed) and "#### Follow-up" over a `**Question:**` are parts of it, and
     # so is "### Solution" over `**Code:**`. A label under them makes them questions.
@@ -463,11 +485,17 @@ def read_heading(
     # "## 5 Tips for the Interview": a number without a stop needs a label under it.
     if numbered and PLAIN_NUMBER.match(text) and not label_follows:
         numbered = None
-    if INTRO_HEADING.match(text):
+    intro = INTRO_HEADING.match(text) is not None
+    if intro:
         numbered = None
     may_ask = bool(numbered) or not (inside or is_known_label(clean_label(text)))
-    labelled = may_ask and label_follows and not INTRO_HEADING.match(text)
+    labelled = may_ask and label_follows and not intro
     return Heading(level, text, line, bool(numbered) or labelled), labelled
+
+
+def last_question(headings: list[Heading]) -> Heading | None:
+    """Return the last heading so far that starts a question."""
+    return next((h for h in reversed(headings) if h.is_question), None)
 
 
 def read_bold_heading(
@@ -475,8 +503,6 @@ def read_bold_heading(
 ) -> Heading | None:
     """Return the heading a one-line bold paragraph stands for, if any (see collect_headings)."""
     content = tokens[index + 1].content.strip()
-    if not content.startswith(("**", "__")) or "\n" in content:
-        return None
     text = read_bold_question(content)
     numbered = match_question_heading(text) if text else None
     if numbered:
@@ -539,19 +565,8 @@ def draft_item_fields(inner: list[Token], lines: list[str]) -> list[FieldDraft]:
             line = opening.map[0] + 1
         text = block[1].content if opening.type == "paragraph_open" else ""
         label = match_label(text) if text else None
-        items = split_labelled_items(block, list_style=True)
-        if label:
-            first = text.split("\n")[0][label[1] :]
-            fields.append(
-                FieldDraft(label[0], line, first, opening.map[1], strip_label(block, label[1]))
-            )
-        elif items:
-            fields += items
-        elif fields:
-            fields[-1].tokens += block
-            fields[-1].end = opening.map[1]
-        else:
-            fields.append(FieldDraft("", line, text.split("\n")[0], opening.map[1], list(block)))
+        items = [] if label else split_labelled_items(block, list_style=True)
+        add_block(fields, block, text, line, opening.map[1], label, items)
     return fields
 
 

@@ -101,22 +101,22 @@ DECLARED_COUNT = re.compile(
 )
 DECLARED_RANGE = re.compile(r"\bq(?:uestions?)?\s*(\d+)\s*[–—-]\s*q?(\d+)\b", re.IGNORECASE)
 ID_COMMENT = re.compile(r"^<!--\s*id:\s*(?P<key>[^>]*?)\s*-->$", re.IGNORECASE)
-PROMPT_LABEL = re.compile(
-    r"^(?:the\s+)?(?:your\s+)?(?:(?:coding|practical|design|debugging|interview|theory"
-    r"|theoretical|conceptual|technical|starter)\s+)?"
-    r"(?:q|question|problem(?:\s+statement)?|task|prompt|challenge|exercise|scenario|context|given"
-    r"|code(?:\s+snippet)?|snippet|buggy\s+code|(?:sample\s+|example\s+)?input(?:\s*/\s*output)?"
-    r"|setup|constraints|requirements|examples?(?:\s+usage)?|(?:function\s+)?signature"
-    r"|description|objective|goal)$",
-    re.IGNORECASE,
-)
-# The prompt labels that only a question's own prompt has (not "Goal:" or "Example:").
-QUESTION_START_LABEL = re.compile(
-    r"^(?:the\s+)?(?:your\s+)?(?:(?:coding|practical|design|debugging|interview|theory"
+# "The Coding", "Your Interview": what may come before a prompt label's noun.
+PROMPT_KIND = (
+    r"(?:the\s+)?(?:your\s+)?(?:(?:coding|practical|design|debugging|interview|theory"
     r"|theoretical|conceptual|technical)\s+)?"
-    r"(?:q|question|problem(?:\s+statement)?|task|challenge|exercise|prompt|scenario)$",
+)
+# The nouns that only a question's own prompt has: "Question", "Problem Statement", "Task".
+QUESTION_NOUN = r"(?:q|question|problem(?:\s+statement)?|task|challenge|exercise|prompt|scenario)"
+# Labels of the prompt: the question itself, and what it gives ("Example:", "Starter Code:").
+PROMPT_LABEL = re.compile(
+    rf"^{PROMPT_KIND}(?:starter\s+)?(?:{QUESTION_NOUN}|context|given|code(?:\s+snippet)?|snippet"
+    r"|buggy\s+code|(?:sample\s+|example\s+)?input(?:\s*/\s*output)?|setup|constraints"
+    r"|requirements|examples?(?:\s+usage)?|(?:function\s+)?signature|description|objective|goal)$",
     re.IGNORECASE,
 )
+# The prompt labels that show a question starts (not "Goal:" or "Example:").
+QUESTION_START_LABEL = re.compile(rf"^{PROMPT_KIND}{QUESTION_NOUN}$", re.IGNORECASE)
 # "5 Tips for the Interview": a number and a word, with no stop between.
 PLAIN_NUMBER = re.compile(r"^\d{1,4}\s+[^\W\d]")
 # "3.1 Why it matters": a part of question 3.

@@ -21,7 +21,7 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from interview_deck.model import Field, Guide, Question
 from interview_deck.parse import is_answer_label, is_safe_link
-from interview_deck.patterns import SAFE_SCHEMES
+from interview_deck.parse.blocks import SAFE_SCHEMES
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ The stages, each a module of this package:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from interview_deck.errors import GuideError, Problem
 from interview_deck.model import Guide
 from interview_deck.parse.assemble import assemble_blocks, finish_question
@@ -21,7 +23,10 @@ from interview_deck.parse.identity import assign_keys
 from interview_deck.parse.naming import name_section, name_topic, slugify
 from interview_deck.parse.outline import find_bold_title, outline_guide
 from interview_deck.parse.vocabulary import is_answer_label
-from interview_deck.read import Source
+
+if TYPE_CHECKING:
+    # Only for annotations: the reader uses the parser's question recogniser.
+    from interview_deck.read import Source
 
 __all__ = [
     "create_parser",

@@ -108,6 +108,30 @@ def check_command(paths: tuple[Path, ...], strict: bool) -> None:
     exit_on_errors(results, strict)
 
 
+@cli.command("explain")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def explain_command(paths: tuple[Path, ...]) -> None:
+    """Show what the parser read in each guide, before you build or import anything.
+
+    Lists every block with its line, the role it was given and the rule that read it,
+    then one row per question: its number, title, line, section, difficulty, the first
+    words of its front and of its back, and its warnings.
+    """
+    from interview_deck.errors import GuideError
+    from interview_deck.explain import explain_guide
+
+    failed = False
+    for path in paths:
+        try:
+            click.echo(explain_guide(path))
+        except GuideError as e:
+            failed = True
+            for problem in e.problems:
+                click.echo(str(problem), err=True)
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
 def echo_results(total: int, results: Iterator[GuideResult]) -> list[GuideResult]:
     """Print each guide's summary as it is built; past a second, a progress bar on a terminal."""
     finished: list[GuideResult] = []

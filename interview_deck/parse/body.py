@@ -112,8 +112,10 @@ def read_field(question: QuestionDraft, body: BodyBlock, lines: list[str]) -> st
     list_style = any(f.from_list for f in fields)
     items = [] if waiting or label else read_labelled_block(block, list_style)
     add_block(fields, block, body.first_line, label, items)
-    if label or items:
+    if label:
         return "label"
+    if items:
+        return "labels" if block.kind == "bullet_list" else "quoted label"
     return "prompt" if len(fields) == 1 and not fields[0].label else "text"
 
 

@@ -54,8 +54,8 @@ def parse_guide(source: Source) -> Guide:
     finished = [finish_question(path, lines, d) for d in assembly.drafts]
     problems += [p for f in finished for p in f.problems]
     # identity: a key for each question's note
-    ids = [d.key for d in assembly.drafts]
-    questions = assign_keys(path, [f.question for f in finished], ids, problems)
+    ids, parts = [d.key for d in assembly.drafts], [d.part for d in assembly.drafts]
+    questions = assign_keys(path, [f.question for f in finished], ids, parts, problems)
     if not questions and not problems:
         line = outline.title.line if outline.title else 1
         message = "no questions found (expected headings like '### 1. Title')"

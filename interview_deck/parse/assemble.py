@@ -47,6 +47,8 @@ class Assembly:
     difficulty: str | None = None
     # The rank of the heading that set `difficulty`, which ends where a shallower one starts.
     difficulty_rank: int = 0
+    # The line of the last section or level heading: the part of the guide a question is in.
+    part: int = 0
     current: QuestionDraft | None = None
     in_intro: bool = False
 
@@ -115,6 +117,7 @@ def add_heading(state: Assembly, block: Block, heading: Heading) -> None:
         enter_section(state, heading)
     elif heading.is_level:
         state.difficulty, state.difficulty_rank = name_difficulty(heading.text), heading.rank
+        state.part = heading.line
         state.read(heading, "level", heading.rule)
     else:
         state.read(heading, "heading", heading.rule)
@@ -122,7 +125,7 @@ def add_heading(state: Assembly, block: Block, heading: Heading) -> None:
 
 def enter_section(state: Assembly, heading: Heading) -> None:
     """Start a section; it may name a difficulty, or end the level it was nested in."""
-    state.section = state.outline.sections[heading.line]
+    state.section, state.part = state.outline.sections[heading.line], heading.line
     if heading.difficulty:
         state.difficulty, state.difficulty_rank = heading.difficulty, heading.rank
     # A section nested under a level heading keeps that level's difficulty.
@@ -148,7 +151,9 @@ def open_question(state: Assembly, heading: Heading) -> QuestionDraft:
     read = read_question_title(heading.text)
     number = read.number or (state.drafts[-1].number + 1 if state.drafts else 1)
     difficulty = read.difficulty or state.difficulty
-    draft = QuestionDraft(number, read.title, state.section, difficulty, heading.line, heading.rank)
+    draft = QuestionDraft(
+        number, read.title, state.section, difficulty, heading.line, heading.rank, state.part
+    )
     state.drafts.append(draft)
     return draft
 

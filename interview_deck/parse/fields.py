@@ -53,6 +53,8 @@ class QuestionDraft:
     difficulty: str | None
     line: int
     rank: int
+    # The line of the section or level heading the question is under (0 for none).
+    part: int = 0
     key: str | None = None
     fields: list[FieldDraft] = field(default_factory=list)
 

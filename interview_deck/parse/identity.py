@@ -11,7 +11,6 @@ from interview_deck.errors import Problem
 from interview_deck.model import Question
 from interview_deck.parse.naming import slugify
 
-
 # Characters that do not show: zero-width spaces and joiners, word joiner, BOM, soft hyphen.
 INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 

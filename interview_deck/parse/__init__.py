@@ -11,6 +11,7 @@ The stages, each a module of this package:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from interview_deck.errors import GuideError, Problem
@@ -43,9 +44,11 @@ def parse_guide(source: Source) -> Guide:
     """Parse one guide; raise GuideError with every problem if it cannot become a deck."""
     path, lines = source.path, source.text.split("\n")
     # blocks: the tokens, walked once
-    tokens = create_parser().parse(source.text)
+    env: dict[str, list[int]] = {}
+    tokens = create_parser().parse(source.text, env)
     blocks = read_blocks(tokens)
     problems: list[Problem] = find_unclosed_fences(path, tokens, lines)
+    problems += warn_too_deep(path, env.get("too_deep", []))
     # outline: the title, sections, levels, and which headings are questions
     outline = outline_guide(blocks)
     # assemble: the blocks before the chat's goodbye, folded into questions
@@ -75,3 +78,11 @@ def parse_guide(source: Source) -> Guide:
         tuple(assembly.intro_tokens),
         tuple(assembly.readings),
     )
+
+
+def warn_too_deep(path: Path, lines: list[int]) -> list[Problem]:
+    """Warn once about lists or quotes nested too deep to read as structure."""
+    if not lines:
+        return []
+    message = "lists or quotes nested this deep are shown as plain text from here on"
+    return [Problem(path, lines[0] + 1, "warning", f"{message} ({len(lines)} lines)")]

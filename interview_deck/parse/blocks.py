@@ -16,6 +16,9 @@ from markdown_it.token import Token
 from interview_deck.parse.vocabulary import match_label
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
+# markdown-it stops reading a document at its nesting limit (20 token levels), dropping the
+# rest of it. Lists and quotes deeper than this are read as text instead, with a warning.
+DEEP_LEVEL = 16
 
 
 @cache
@@ -33,7 +36,30 @@ def create_parser() -> MarkdownIt:
     md.block.ruler.before(
         "paragraph", "field_label", end_block_at_label, {"alt": ["paragraph", "list", "blockquote"]}
     )
+    md.block.ruler.before("table", "too_deep", read_deep_line_as_text)
     return md
+
+
+def read_deep_line_as_text(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
+    """Block rule: inside lists or quotes nested too deep to parse, read a line as text.
+
+    The 0-based line is recorded in `env["too_deep"]`, for the parser to warn about it.
+    """
+    if state.level < DEEP_LEVEL or silent:
+        return False
+    state.env.setdefault("too_deep", []).append(line)
+    start = state.bMarks[line] + state.tShift[line]
+    opening = state.push("paragraph_open", "p", 1)
+    opening.map = [line, line + 1]
+    inline = state.push("inline", "", 0)
+    inline.content, inline.map, inline.children = (
+        state.src[start : state.eMarks[line]],
+        [line, line + 1],
+        [],
+    )
+    state.push("paragraph_close", "p", -1)
+    state.line = line + 1
+    return True
 
 
 def is_safe_link(url: str) -> bool:

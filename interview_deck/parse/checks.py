@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 from markdown_it.token import Token
@@ -12,9 +13,9 @@ from interview_deck.model import Question
 from interview_deck.parse.outline import Outline, find_span_end
 
 DECLARED_COUNT = re.compile(
-    r"\((\d+)\s*(?:questions?|total|qs?)\)|(\d+)\s+questions\b", re.IGNORECASE
+    r"\((\d{1,9})\s*(?:questions?|total|qs?)\)|(\d{1,9})\s+questions\b", re.IGNORECASE
 )
-DECLARED_RANGE = re.compile(r"\bq(?:uestions?)?\s*(\d+)\s*[–—-]\s*q?(\d+)\b", re.IGNORECASE)
+DECLARED_RANGE = re.compile(r"\bq(?:uestions?)?\s*(\d{1,9})\s*[–—-]\s*q?(\d{1,9})\b", re.IGNORECASE)
 # A table of contents or summary may count the questions of the whole guide.
 CONTENTS_HEADING = re.compile(
     r"^\W*(?:table\s+of\s+contents|contents|summary|overview|index)\b", re.IGNORECASE
@@ -47,6 +48,8 @@ def check_declared_counts(path: Path, outline: Outline, questions: list[Question
     """Warn where a heading's declared question count differs from the questions beneath it."""
     warnings = []
     headings = outline.headings
+    # Sorted question lines: the questions under a heading are counted by bisection.
+    lines = sorted(q.line for q in questions)
     for i, heading in enumerate(headings):
         declared = declared_count(heading.text)
         if declared is None or heading.is_question or CONTENTS_HEADING.match(heading.text):
@@ -55,19 +58,11 @@ def check_declared_counts(path: Path, outline: Outline, questions: list[Question
             found = len(questions)
         else:
             end = find_span_end(headings, i)
-            last = headings[end].line if end < len(headings) else None
-            found = sum(
-                1 for q in questions if q.line > heading.line and (last is None or q.line < last)
-            )
+            last = headings[end].line if end < len(headings) else lines[-1] + 1 if lines else 0
+            found = max(0, bisect_left(lines, last) - bisect_right(lines, heading.line))
         if found != declared:
-            warnings.append(
-                Problem(
-                    path,
-                    heading.line,
-                    "warning",
-                    f"heading declares {declared} questions but {found} follow",
-                )
-            )
+            message = f"heading declares {declared} questions but {found} follow"
+            warnings.append(Problem(path, heading.line, "warning", message))
     return warnings
 
 

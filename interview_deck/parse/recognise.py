@@ -41,26 +41,26 @@ QUESTION_WORD = (
     r"(?:(?:coding|practical|interview)\s+)?(?:q|question|problem|challenge|exercise|task)"
 )
 QUESTION_HEADING = re.compile(
-    rf"^(?:{QUESTION_WORD}\s*#?\s*)?(?:\d{{1,3}}\.(?=\d))?(?P<number>\d{{1,4}})"
+    rf"^(?:{QUESTION_WORD}\s*#?\s*)?(?:\d{{1,3}}\.(?=\d))?(?P<number>\d{{1,9}})"
     r"\s*(?:[.):\-–—]\s*|\s+)(?P<title>.*)$",
     re.IGNORECASE,
 )
 # "### Question 7" with the question itself only in the field below.
 BARE_QUESTION_HEADING = re.compile(
-    rf"^{QUESTION_WORD}\s*#?\s*(?P<number>\d{{1,4}})\s*[.):]?$", re.IGNORECASE
+    rf"^{QUESTION_WORD}\s*#?\s*(?P<number>\d{{1,9}})\s*[.):]?$", re.IGNORECASE
 )
 # "**Q7.** Title", "**Question 7:** Title": a number in bold, then the question.
 BOLD_NUMBER = re.compile(
-    r"^(?:\*\*|__)(?P<number>(?:q|question)\s*#?\s*\d{1,4})\s*(?P<mark>[.:)]?)\s*(?:\*\*|__)"
+    r"^(?:\*\*|__)(?P<number>(?:q|question)\s*#?\s*\d{1,9})\s*(?P<mark>[.:)]?)\s*(?:\*\*|__)"
     r"\s*[.:)]?\s*(?=\S)",
     re.IGNORECASE,
 )
 # A numbered title inside a label, as in `**7. Fetch URLs:** Fetch a list of URLs.`
-NUMBERED = re.compile(r"^\d{1,4}[.)]\s*\S")
+NUMBERED = re.compile(r"^\d{1,9}[.)]\s*\S")
 # Keycap digits, "1️⃣" or "1️⃣2️⃣", and "🔟", as LLMs number headings with them.
 KEYCAP = re.compile(r"^((?:\d\ufe0f?\u20e3)+|\U0001f51f)\s*")
 # "5 Tips for the Interview": a number and a word, with no stop between.
-PLAIN_NUMBER = re.compile(r"^\d{1,4}\s+[^\W\d]")
+PLAIN_NUMBER = re.compile(r"^\d{1,9}\s+[^\W\d]")
 # "3.1 Why it matters": a part of question 3.
 SUB_NUMBER = re.compile(r"^\d{1,3}\.\d{1,3}\b")
 # A bold line naming a section or level: "I. Theory (20 Questions)", "A. Easy", "Coding".

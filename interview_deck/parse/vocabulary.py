@@ -170,7 +170,7 @@ PLAIN_LABEL = re.compile(
 )
 PLAIN_LABEL_NAMES = {"q": "Question", "a": "Answer"}
 # `**Question 3:**` and `**Q3:**` under a question's heading are its Question.
-QUESTION_NUMBER = re.compile(r"^(?:q|question)\s*#?\s*\d{1,4}$", re.IGNORECASE)
+QUESTION_NUMBER = re.compile(r"^(?:q|question)\s*#?\s*\d{1,9}$", re.IGNORECASE)
 # Emoji and other symbols that LLMs put in front of headings and labels.
 LEADING_SYMBOLS = re.compile(r"^[^\w`*(\[]+")
 

@@ -93,11 +93,13 @@ def build_guide(
 
     `highlighted` holds code blocks already highlighted, e.g. by this guide's last build.
     """
-    from interview_deck.card import render_deck
+    from interview_deck.card import render_deck, render_note_type
+    from interview_deck.history import fresh_time, stamp_deck, stamp_note_type
     from interview_deck.images import encode_data_uri, find_images
     from interview_deck.parse import parse_guide
     from interview_deck.pdf import require_chromium, write_pdf
     from interview_deck.read import read_source
+    from interview_deck.record import read_record
     from interview_deck.render import render_guide
     from interview_deck.sheet import render_sheet
     from interview_deck.write import output_timestamp, write_apkg, write_text
@@ -123,9 +125,14 @@ def build_guide(
         pdf = options.out_dir / f"{guide.stem}.pdf"
         # Without a browser to print with, fail before writing anything.
         chromium = require_chromium(html, pdf) if options.pdf else None
+        # history: an unchanged note keeps the time the previous package gave it
+        record = read_record(apkg)
+        floor = output_timestamp(path, *TEMPLATES.iterdir(), *(i.path for i in images))
+        fresh = fresh_time(record, int(floor))
+        deck = stamp_deck(deck, record, fresh)
+        note_type = stamp_note_type(render_note_type(), record, fresh)
         # write: each output to a temporary file, then renamed into place
-        timestamp = output_timestamp(path, *TEMPLATES.iterdir(), *(i.path for i in images))
-        write_apkg(deck, apkg, timestamp, media={i.media_name: i.path for i in images})
+        write_apkg(note_type, [deck], apkg, media={i.media_name: i.path for i in images})
         write_text(html, sheet)
         outputs: tuple[Path, ...] = (apkg, html)
         if chromium:
@@ -245,7 +252,7 @@ def prepare_workers() -> None:
     import pygments.formatters.html
     import pygments.lexers.python  # noqa: F401
 
-    from interview_deck import card, images, sheet, write  # noqa: F401
+    from interview_deck import card, history, images, record, sheet, write  # noqa: F401
     from interview_deck.theme import render_code_css
 
     render_code_css()

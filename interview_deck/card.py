@@ -29,17 +29,27 @@ class NoteData:
     guid: str
     fields: tuple[str, ...]
     tags: tuple[str, ...]
+    # When the note last changed, in seconds; 0 until history.stamp_deck sets it.
+    mtime: int = 0
+
+
+@dataclass(frozen=True)
+class NoteType:
+    """The "Interview Question" note type's card templates and CSS."""
+
+    front: str
+    back: str
+    css: str
+    # When the note type last changed, in seconds; 0 until history.stamp_note_type sets it.
+    mtime: int = 0
 
 
 @dataclass(frozen=True)
 class DeckData:
-    """Everything the .apkg needs: the deck's name and id, the note type and the notes."""
+    """One deck of an .apkg: its name and id, and its notes in the order they are studied."""
 
     name: str
     deck_id: int
-    css: str
-    front: str
-    back: str
     notes: tuple[NoteData, ...]
 
 
@@ -50,8 +60,14 @@ def render_deck(rendered: RenderedGuide, parent: str | None = None) -> DeckData:
     notes = tuple(
         render_note(rendered, position, rq) for position, rq in enumerate(rendered.questions, 1)
     )
-    front, back = load_template("card_front.html"), load_template("card_back.html")
-    return DeckData(name, deck_id_for(name), load_card_css(), front, back, notes)
+    return DeckData(name, deck_id_for(name), notes)
+
+
+def render_note_type() -> NoteType:
+    """Return the note type from the card templates and CSS."""
+    return NoteType(
+        load_template("card_front.html"), load_template("card_back.html"), load_card_css()
+    )
 
 
 def render_note(rendered: RenderedGuide, position: int, rq: RenderedQuestion) -> NoteData:

@@ -122,3 +122,18 @@ def read_note_type(model: Any) -> RecordedNoteType | None:
         str(model["css"]),
         int(model["mod"]),
     )
+
+
+def read_media(apkg: Path) -> dict[str, bytes]:
+    """Return the media files a package holds, by name; none if it is unreadable."""
+    try:
+        with zipfile.ZipFile(apkg) as archive:
+            manifest = json.loads(archive.read("media"))
+            media = {}
+            for entry, name in dict(manifest).items():
+                info = archive.getinfo(str(entry))
+                if info.file_size <= MAX_DATABASE_BYTES:
+                    media[str(name)] = archive.read(info)
+            return media
+    except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile):
+        return {}

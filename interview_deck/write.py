@@ -28,9 +28,12 @@ def write_apkg(
     note_type: NoteType,
     decks: Sequence[DeckData],
     target: Path,
-    media: Mapping[str, Path] | None = None,
+    media: Mapping[str, Path | bytes] | None = None,
 ) -> None:
-    """Write decks as an .apkg with each note's own time; the same inputs give the same bytes."""
+    """Write decks as an .apkg with each note's own time; the same inputs give the same bytes.
+
+    `media` maps each media file's name in the deck to its file or its bytes.
+    """
     import genanki
 
     model = create_model(note_type.front, note_type.back, note_type.css)
@@ -60,7 +63,9 @@ def write_apkg(
         manifest = {str(i): name for i, name in enumerate(names)}
         write_zip_entry(archive, "media", json.dumps(manifest).encode(), entry_time)
         for i, name in enumerate(names):
-            write_zip_entry(archive, str(i), media[name].read_bytes(), entry_time)
+            source = media[name]
+            data = source if isinstance(source, bytes) else source.read_bytes()
+            write_zip_entry(archive, str(i), data, entry_time)
 
 
 def create_deck(deck: DeckData, model: Any) -> Any:

@@ -157,6 +157,9 @@ def test_a_tree_of_guides_builds_into_mirrored_outputs_and_parent_decks(
     assert not collection.find_notes('"Is this built?"')
     python_sets = read_notes(out / "python" / "sets.apkg")
     assert not set(python_sets) & set(read_notes(out / "sql" / "sets.apkg"))
+    # Each of the two `sets.md` has its own cache entry, so a second build rebuilds neither.
+    code, stdout, _ = run("build", str(content), "--out", str(out), "--parent", "Prep")
+    assert code == 0 and all(line.endswith("(cached)") for line in stdout.splitlines())
 
 
 def test_guides_at_the_top_keep_their_outputs_and_guids(tmp_path: Path) -> None:

@@ -23,9 +23,14 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_check_users_guide_exits_0() -> None:
+def test_check_users_guide_exits_0_with_its_counts() -> None:
     code, out, err = run("check", str(GUIDE))
-    assert (code, out, err) == (0, "", "")
+    assert (code, out, err) == (
+        0,
+        f"{GUIDE}: 30 questions; sections: Theory 20, Coding 10; "
+        "difficulty: Easy 9, Medium 21; 0 warnings\n",
+        "",
+    )
 
 
 def test_build_writes_deck_and_sheet_and_prints_summary(tmp_path: Path) -> None:

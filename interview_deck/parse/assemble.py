@@ -178,7 +178,7 @@ def add_body_block(state: Assembly, block: Block) -> None:
         state.read(block, "ignored", "outside any question")
     else:
         first = state.lines[block.line - 1]
-        whole = source_text(state.lines, block) if block.is_paragraph else ""
+        whole = " ".join(source_text(state.lines, block).split()) if block.is_paragraph else ""
         body = BodyBlock(block, first, whole)
         for rule in BODY_RULES:
             role = rule.read(state.current, body, state.lines)

@@ -47,7 +47,11 @@ DETAILS_CLOSE = re.compile(r"^</details>\s*$", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class BodyBlock:
-    """A block inside a question, with its source: its first line and its whole text."""
+    """A block inside a question, with its source: its first line and its whole text.
+
+    `source` is a paragraph's source with its runs of spaces folded, for the patterns that
+    read a whole paragraph (`<details>`, id comments) and would backtrack over long runs.
+    """
 
     block: Block
     first_line: str
@@ -70,7 +74,8 @@ def read_difficulty_line(question: QuestionDraft, body: BodyBlock, lines: list[s
     block = body.block
     if not block.is_paragraph or block.line != block.last_line:
         return None
-    found = DIFFICULTY_LINE.match(body.first_line)
+    # Spaces folded, as the pattern's optional parts would backtrack over a run of them.
+    found = DIFFICULTY_LINE.match(" ".join(body.first_line.split()))
     if found is None:
         return None
     question.difficulty = name_difficulty(found["difficulty"])
@@ -128,8 +133,9 @@ BODY_RULES: list[BodyRuleEntry] = [
 
 
 # A sentence of a chat's goodbye: "I hope this helps!", "If you want, I can also: ...".
+# It is matched at the first word of a sentence.
 CHAT_OUTRO = re.compile(
-    r"(?:^|[.!?]\s+)\W*(?:i\s+hope\s+(?:this|that|these|it|you)\b"
+    r"(?:i\s+hope\s+(?:this|that|these|it|you)\b"
     r"|hope\s+(?:this|that|it)\s+(?:helps|guide|was\s+helpful)\b|let\s+me\s+know\b"
     r"|good\s+luck\b|best\s+of\s+luck\b|happy\s+(?:coding|learning|studying|interviewing|prepping)\b"
     r"|feel\s+free\s+to\s+(?:ask|reach|let)\b"
@@ -146,19 +152,54 @@ CHAT_OUTRO = re.compile(
     re.IGNORECASE,
 )
 # "This is not an exhaustive list of questions": a goodbye only when it speaks of the guide.
-NOT_EXHAUSTIVE = re.compile(
-    r"\bnot\s+(?:an?\s+)?exhaustive\b(?=.*\b(?:questions|guide|interview|candidate)\b)",
-    re.IGNORECASE | re.DOTALL,
-)
+NOT_EXHAUSTIVE = re.compile(r"\bnot\s+(?:an?\s+)?exhaustive\b", re.IGNORECASE)
+GUIDE_NOUN = re.compile(r"\b(?:questions|guide|interview|candidate)\b", re.IGNORECASE)
+SENTENCE_END = re.compile(r"[.!?]\s+")
+WORD = re.compile(r"\w")
 
 
 def is_goodbye(text: str) -> bool:
     """True for a paragraph that opens with a goodbye, or ends with one sentence of it."""
-    found = CHAT_OUTRO.search(text)
+    found = find_goodbye(text)
     if found is None:
         return False
     # "…avoids storing tokens. Would you like a hint? Most teams…" is an answer's text.
-    return found.start() == 0 or not re.search(r"[.!?]\s+\S", text[found.end() :])
+    return found.first or not SENTENCE_END.search(text, found.end)
+
+
+@dataclass(frozen=True)
+class Goodbye:
+    """Where the first goodbye sentence of a paragraph ends; `first` if it opens the paragraph."""
+
+    end: int
+    first: bool
+
+
+def find_goodbye(text: str) -> Goodbye | None:
+    """Return the first sentence that reads as a chat's goodbye, matched at its first word.
+
+    Sentences whose first word is the same (". . . Hope") are tried once, so the search
+    stays linear in the paragraph.
+    """
+    starts = [0, *(m.end() for m in SENTENCE_END.finditer(text))]
+    tried = -1
+    for start in starts:
+        if start < tried:
+            continue
+        word = WORD.search(text, start)
+        if word is None:
+            return None
+        tried = word.start()
+        found = CHAT_OUTRO.match(text, tried)
+        if found:
+            return Goodbye(found.end(), start == 0)
+    return None
+
+
+def says_not_exhaustive(text: str) -> bool:
+    """True for "This is not an exhaustive list of questions", said of the guide."""
+    found = NOT_EXHAUSTIVE.search(text)
+    return found is not None and GUIDE_NOUN.search(text, found.end()) is not None
 
 
 def find_chat_outro(blocks: list[Block], lines: list[str]) -> int:
@@ -182,7 +223,7 @@ def find_chat_outro(blocks: list[Block], lines: list[str]) -> int:
         if block.kind == "hr" and i < len(blocks) - 1:
             return i
         text = source_text(lines, block) if block.is_paragraph else ""
-        if text and (is_goodbye(text) or NOT_EXHAUSTIVE.search(text)):
+        if text and (is_goodbye(text) or says_not_exhaustive(text)):
             return i
     return len(blocks)
 

@@ -10,7 +10,7 @@ from markdown_it.token import Token
 from interview_deck.errors import Problem
 from interview_deck.model import Field
 from interview_deck.parse.blocks import Block, quote_blocks, read_items
-from interview_deck.parse.naming import STATED_DIFFICULTY, TRAILING_DIFFICULTY, name_difficulty
+from interview_deck.parse.naming import STATED_DIFFICULTY, find_trailing_difficulty, name_difficulty
 from interview_deck.parse.vocabulary import (
     Flag,
     LabelMatch,
@@ -227,7 +227,7 @@ def finish_fields(path: Path, lines: list[str], draft: QuestionDraft) -> Finishe
             finished.difficulty = named
             continue
         # "**Question (Hard):**" is a Question with a difficulty.
-        in_label = TRAILING_DIFFICULTY.search(label)
+        in_label = find_trailing_difficulty(label)
         if in_label and in_label.start() > 0:
             finished.difficulty = name_difficulty(in_label["difficulty"])
             label = label[: in_label.start()].strip()

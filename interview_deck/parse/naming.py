@@ -33,8 +33,11 @@ TRAILING_DIFFICULTY = re.compile(
     rf"{DIFFICULTY_PHRASE}\s*(?:[)\]][*_]{{0,2}})?\s*$",
     re.IGNORECASE,
 )
-# What may be left at the end of a title once its difficulty is gone: " —", " |", " 🟡".
-TRAILING_SYMBOLS = re.compile(r"(?:\s|[-|:]|[^\w\s\x00-\x7f])+$")
+# A difficulty set apart at the end of a title is short: only this much of the end is searched,
+# which keeps the search linear however long the title is.
+TAIL = 80
+# Names are made from at most this much of a heading: no real title is longer.
+MAX_NAME = 300
 BRACKETED_DIFFICULTY = re.compile(rf"[(\[]\s*{DIFFICULTY_PHRASE}\s*[)\]]", re.IGNORECASE)
 # Before it, right after the number: "Q1 (Easy): Title", "Question 2 [Medium] — Title".
 LEADING_DIFFICULTY = re.compile(
@@ -91,6 +94,29 @@ TOPIC_QUALIFIERS = re.compile(
 TOPIC_FILLER = re.compile(r"^[^\w.]*(?:top\s+)?(?:\d+\s+)?|[\s\-–—:|,&]+$", re.IGNORECASE)
 
 
+def find_trailing_difficulty(text: str) -> re.Match[str] | None:
+    """Find a difficulty set apart at the end of a text: "Title (Medium)", "Title — 🔴 Hard"."""
+    return TRAILING_DIFFICULTY.search(text, max(0, len(text) - TAIL))
+
+
+def strip_trailing_symbols(text: str) -> str:
+    """Remove what may be left at the end of a title once its difficulty is gone: " —", " 🟡"."""
+    end = len(text)
+    while end and (text[end - 1].isspace() or text[end - 1] in "-|:" or is_symbol(text[end - 1])):
+        end -= 1
+    return text[:end]
+
+
+def is_symbol(char: str) -> bool:
+    """True for a non-ASCII character that is not part of a word: an emoji, a dash."""
+    return ord(char) > 0x7F and not (char.isalnum() or char == "_")
+
+
+def clip_name(text: str) -> str:
+    """Return a heading's text with its spaces folded, cut to the length a name can have."""
+    return " ".join(text[: MAX_NAME * 4].split())[:MAX_NAME]
+
+
 def name_difficulty(text: str) -> str | None:
     """Return the difficulty a text names: "Medium", or a range such as "Easy–Medium"."""
     words = [str(word).title() for word in DIFFICULTY.findall(text)]
@@ -109,7 +135,8 @@ def name_section(text: str, keep_difficulty: bool = True) -> str:
     words are kept ("Advanced Concepts") unless `keep_difficulty` is false, which leaves
     "" for a heading that only names a level ("Easy Level (6 Questions)").
     """
-    trailing = TRAILING_DIFFICULTY.search(text)
+    text = clip_name(text)
+    trailing = find_trailing_difficulty(text)
     text = text[: trailing.start()] if trailing and trailing.start() > 0 else text
     name = SECTION_NOISE.sub(" ", SECTION_NUMBER.sub("", LEADING_SYMBOLS.sub("", text)))
     if not keep_difficulty:
@@ -128,6 +155,7 @@ def name_topic(title: str, path: Path) -> str:
     the title has one part, the part after "Topic:", or else the first plain part. Parts
     such as "Theory & Coding" or "Beginner to Advanced" describe the guide, not its topic.
     """
+    title = clip_name(title)
     parts = [
         " ".join(p.split()) for p in re.split(r"\s[—–-]\s|[:|—–]", re.sub(r"\(.*?\)", "", title))
     ]

@@ -18,11 +18,12 @@ from interview_deck.parse.naming import (
     BRACKETED_DIFFICULTY,
     LEADING_DIFFICULTY,
     SECTION_NAME,
-    TRAILING_DIFFICULTY,
-    TRAILING_SYMBOLS,
+    clip_name,
+    find_trailing_difficulty,
     name_difficulty,
     name_section,
     strip_emphasis,
+    strip_trailing_symbols,
 )
 from interview_deck.parse.vocabulary import (
     LABEL,
@@ -103,7 +104,8 @@ class Heading:
         """
         if self.is_level:
             return name_difficulty(self.text)
-        set_apart = TRAILING_DIFFICULTY.search(self.text) or BRACKETED_DIFFICULTY.search(self.text)
+        text = clip_name(self.text)
+        set_apart = find_trailing_difficulty(text) or BRACKETED_DIFFICULTY.search(text)
         return (
             name_difficulty(set_apart["difficulty"]) if set_apart and not self.is_question else None
         )
@@ -142,6 +144,8 @@ class Rule:
 
 def match_question_heading(text: str) -> re.Match[str] | None:
     """Match a numbered question heading: "7. Title", "Q7: Title", "🔹 7. Title", "7️⃣ Title"."""
+    # Runs of spaces are folded first: some of these patterns would backtrack over them.
+    text = " ".join(text.split())
     keycap = KEYCAP.match(text)
     if keycap:
         number = "10" if keycap[1] == "\U0001f51f" else re.sub(r"\D", "", keycap[1])
@@ -353,10 +357,10 @@ def read_question_title(text: str) -> QuestionTitle:
     match = match_question_heading(text)
     title = (match.groupdict().get("title") or "").strip() if match else text
     difficulty = None
-    for found in (LEADING_DIFFICULTY.search(title), TRAILING_DIFFICULTY.search(title)):
+    for found in (LEADING_DIFFICULTY.search(title), find_trailing_difficulty(title)):
         if found:
             difficulty = name_difficulty(found["difficulty"])
-            title = TRAILING_SYMBOLS.sub("", title[: found.start()] + title[found.end() :]).strip()
+            title = strip_trailing_symbols(title[: found.start()] + title[found.end() :]).strip()
     number = int(match["number"]) if match else None
     return QuestionTitle(number, strip_emphasis(title), difficulty)
 

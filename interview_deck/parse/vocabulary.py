@@ -126,11 +126,15 @@ LABELS: tuple[LabelRow, ...] = (
 )  # fmt: skip
 TABLE = [(re.compile(r.pattern, re.IGNORECASE | re.DOTALL), r) for r in LABELS]
 UNKNOWN = Label(Role.TERM, frozenset())
+# Longer than any label: such a text is never looked up (the wide rows would backtrack on it).
+MAX_LABEL = 100
 
 
 @lru_cache(maxsize=1024)
 def lookup_label(text: str) -> Label:
     """Return what a label means; an unknown label is a bold term (Role.TERM, no flags)."""
+    if len(text) > MAX_LABEL:
+        return UNKNOWN
     for pattern, found in TABLE:
         if pattern.fullmatch(text):
             return Label(found.role, found.flags)

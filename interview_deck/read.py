@@ -12,8 +12,8 @@ from interview_deck.parse.recognise import match_question_heading
 
 # A fence line: up to three spaces, three or more backticks or tildes, then an info string.
 FENCE_LINE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\s`]*)[^`]*$")
-# An ATX heading line and its text, without a closing sequence of #.
-HEADING_LINE = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
+# An ATX heading line and its text (the question recogniser ignores a closing run of #).
+HEADING_LINE = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>.*)$")
 WRAPPER_INFO = {"markdown", "md"}
 
 

@@ -36,8 +36,9 @@ CASES: dict[str, Callable[[int], str]] = {
     "keycap digits": lambda n: "### " + "1\ufe0f\u20e3" * (n // 3) + " Title" + ANSWER,
     "bold markers": lambda n: QUESTION + "\n**" + "*" * n + "\n",
     "many headings before the questions": lambda n: "## Notes\n\n" * (n // 10) + QUESTION,
-    "many headings that declare counts": lambda n: "## Part (3 questions)\n\n" * (n // 25)
-    + QUESTION,
+    "many headings that declare counts": lambda n: (
+        "## Part (3 questions)\n\n" * (n // 25) + QUESTION
+    ),
     "lists nested very deep": lambda n: QUESTION + "\n" + "- " * (n // 20) + "deep\n",
     "quotes nested very deep": lambda n: QUESTION + "\n" + "> " * (n // 20) + "deep\n",
     "a count of 5,000 digits": lambda n: "## Part (" + "9" * 5000 + " questions)\n\n" + QUESTION,
@@ -67,7 +68,9 @@ def test_questions_numbered_above_9999_are_read(tmp_path: Path) -> None:
 
 def test_lists_nested_too_deep_lose_no_question(tmp_path: Path) -> None:
     guide = tmp_path / "g.md"
-    guide.write_text(QUESTION + "\n" + "- " * 25 + "deep\n\n### 2. Next" + ANSWER + "### 3. Last" + ANSWER)
+    guide.write_text(
+        QUESTION + "\n" + "- " * 25 + "deep\n\n### 2. Next" + ANSWER + "### 3. Last" + ANSWER
+    )
     parsed = parse_guide(read_source(guide))
     assert [q.number for q in parsed.questions] == [1, 2, 3]
     assert [(w.line, w.message) for w in parsed.warnings] == [

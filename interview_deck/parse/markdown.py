@@ -1,7 +1,7 @@
 """The Markdown parser of guides: CommonMark, tables, and three block rules of our own.
 
 - A `**Label:**` line ends a paragraph or list without a blank line.
-- A code fence that is never closed ends before the next question heading, so it cannot
+- A code fence left open by mistake ends before the next question heading, so it cannot
   swallow the questions after it.
 - Lists and quotes nested past markdown-it's limit are read as text, not dropped.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -84,48 +85,65 @@ def end_block_at_label(state: StateBlock, line: int, end_line: int, silent: bool
     return match_label(state.src[start : state.eMarks[line]]) is not None
 
 
-# A fence line: its marker run, after any indentation.
-FENCE_MARKS = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+# A fence line: its marks and what follows them (a language opens a new block).
+FENCE_LINE = re.compile(r"^[ \t]*(?P<marks>`{3,}|~{3,})[ \t]*(?P<info>\S*)")
 
 
 def read_fence(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
-    """Block rule: a code fence; one that is never closed ends before the next question.
+    """Block rule: a code fence; one left open by mistake ends before the next question.
 
-    The 0-based line of such a fence is recorded in `env["unclosed"]`.
+    Such a fence would swallow every question up to the next bare fence and turn the
+    guide's code and prose inside out after it. A fence is taken as left open when it is
+    never closed, or when a question heading comes before its close and a fence with a
+    language opens after that heading (a code example may hold question headings, but not
+    another fence). Only headings two or more `#` deep count: "# 1. Create a module" is a
+    comment in Python or shell.
     """
-    if not silent and not is_closed_later(state, line):
+    if not silent:
         questions = list_question_lines(state)
         after = bisect_right(questions, line)
-        if after < len(questions) and questions[after] < end_line:
-            end_line = questions[after]
-        state.env.setdefault("unclosed", []).append(line)
+        question = questions[after] if after < len(questions) else end_line
+        if question < end_line and is_left_open(state, line, question, end_line):
+            state.env.setdefault("left_open", []).append(line)
+            end_line = question
     return read_commonmark_fence(state, line, end_line, silent)
 
 
-def is_closed_later(state: StateBlock, line: int) -> bool:
-    """True if a bare fence line that could close the fence opened at `line` comes later."""
-    opening = FENCE_MARKS.match(read_line(state, line))
+def is_left_open(state: StateBlock, line: int, question: int, end_line: int) -> bool:
+    """True if the fence opened at `line` is never closed, or opens another after `question`."""
+    opening = FENCE_LINE.match(read_line(state, line))
     if opening is None:
-        return True
-    marks = opening[1]
-    longest = list_longest_closers(state)[marks[0]]
-    return line + 1 < len(longest) and longest[line + 1] >= len(marks)
+        return False
+    fences = list_fence_lines(state)[opening["marks"][0]]
+    closer = fences.next_bare[line + 1]
+    return closer >= end_line or fences.next_opener[question] < closer
 
 
-def list_longest_closers(state: StateBlock) -> dict[str, list[int]]:
-    """For each fence mark, the longest bare fence line from each line on (once per document)."""
-    cached: dict[str, list[int]] | None = state.env.get("closers")
+@dataclass(frozen=True)
+class FenceLines:
+    """For one fence mark, from each 0-based line on: the next bare fence line and the next
+    fence line with a language (the document's length where there is none)."""
+
+    next_bare: list[int]
+    next_opener: list[int]
+
+
+def list_fence_lines(state: StateBlock) -> dict[str, FenceLines]:
+    """Return the fence lines of the document by mark, worked out once in one pass."""
+    cached: dict[str, FenceLines] | None = state.env.get("fences")
     if cached is not None:
         return cached
     count = len(state.bMarks) - 1
-    longest = {"`": [0] * (count + 1), "~": [0] * (count + 1)}
-    for line in range(count - 1, -1, -1):
-        text = read_line(state, line).strip()
-        for mark, runs in longest.items():
-            bare = len(text) >= 3 and text == mark * len(text)
-            runs[line] = max(runs[line + 1], len(text) if bare else 0)
-    state.env["closers"] = longest
-    return longest
+    found = {mark: FenceLines([count] * (count + 1), [count] * (count + 1)) for mark in "`~"}
+    for i in range(count - 1, -1, -1):
+        fence = FENCE_LINE.match(read_line(state, i))
+        for mark, lines in found.items():
+            lines.next_bare[i] = lines.next_bare[i + 1]
+            lines.next_opener[i] = lines.next_opener[i + 1]
+            if fence and fence["marks"][0] == mark:
+                (lines.next_opener if fence["info"] else lines.next_bare)[i] = i
+    state.env["fences"] = found
+    return found
 
 
 def list_question_lines(state: StateBlock) -> list[int]:
@@ -133,7 +151,7 @@ def list_question_lines(state: StateBlock) -> list[int]:
     cached: list[int] | None = state.env.get("questions")
     if cached is None:
         count = len(state.bMarks) - 1
-        cached = [i for i in range(count) if is_question_line(read_line(state, i))]
+        cached = [i for i in range(count) if is_question_line(read_line(state, i), 2)]
         state.env["questions"] = cached
     return cached
 

@@ -155,15 +155,15 @@ def match_question_heading(text: str) -> re.Match[str] | None:
 
 
 # An ATX heading line and its text (the question recogniser ignores a closing run of #).
-HEADING_LINE = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>.*)$")
+HEADING_LINE = re.compile(r"^ {0,3}(?P<marks>#{1,6})[ \t]+(?P<text>.*)$")
 
 
-def is_question_line(line: str) -> bool:
-    """True for a line that is a numbered question heading, "### 7. Title"."""
+def is_question_line(line: str, min_depth: int = 1) -> bool:
+    """True for a line that is a numbered question heading, "### 7. Title", `min_depth` deep."""
     heading = HEADING_LINE.match(line)
-    return (
-        heading is not None and match_question_heading(strip_emphasis(heading["text"])) is not None
-    )
+    if heading is None or len(heading["marks"]) < min_depth:
+        return False
+    return match_question_heading(strip_emphasis(heading["text"])) is not None
 
 
 def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:

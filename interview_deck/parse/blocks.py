@@ -34,12 +34,16 @@ class Block:
 
 @dataclass(frozen=True)
 class Item:
-    """One item of a list: its number (for an ordered list), lines and inner blocks."""
+    """One item of a list: its number (for an ordered list), lines and inner blocks.
+
+    `tokens` are the item's content; `outer` adds its own opening and closing tokens.
+    """
 
     number: str
     line: int
     last_line: int
     tokens: tuple[Token, ...]
+    outer: tuple[Token, ...]
 
     @property
     def blocks(self) -> list[Block]:
@@ -85,10 +89,8 @@ def read_items(block: Block) -> list[Item]:
     for first, stop in zip(opens, [*opens[1:], len(tokens) - 1], strict=True):
         item = tokens[first]
         assert item.map is not None
-        # Without the item's own open and close tokens.
-        items.append(
-            Item(item.info, item.map[0] + 1, item.map[1], tuple(tokens[first + 1 : stop - 1]))
-        )
+        inner, outer = tuple(tokens[first + 1 : stop - 1]), tuple(tokens[first:stop])
+        items.append(Item(item.info, item.map[0] + 1, item.map[1], inner, outer))
     return items
 
 

@@ -109,10 +109,10 @@ def keep_label(label: LabelMatch, text: str, fields: list[FieldDraft], lines: li
     """True if a paragraph's label starts a field, False if it is the last field's text.
 
     Bold terms under an empty label (`**Lock:** ...`) are its text; under an empty Answer
-    so is a part of it (`**Short answer:** ...`, `**Approach:** ...`), and under a
-    sub-heading ("#### Example") every label up to the next heading. An empty Answer over
-    any other label (`**Explanation:**`) stays an error. `Q:`/`A:` lines are a dialogue
-    unless they open the question. The last field is marked when it takes such text.
+    so is any label but an aside or metadata (`**Problem:** ...`, `**Approach:** ...`),
+    and under a sub-heading ("#### Example") every label up to the next heading. `Q:`/`A:`
+    lines are a dialogue unless they open the question. The last field is marked when it
+    takes such text.
     """
     name = label.name
     meaning = lookup_label(name)
@@ -122,7 +122,7 @@ def keep_label(label: LabelMatch, text: str, fields: list[FieldDraft], lines: li
     if name.lower() != "question":
         star = last.takes_terms and meaning.has(Flag.STAR)
         term = not meaning.is_known or star
-        part = meaning.role is Role.ANSWER or meaning.has(Flag.ANSWER_PART)
+        part = meaning.role not in (Role.INTERVIEWER, Role.METADATA)
         under_answer = waiting and is_answer_label(last.label) and part
         taken = taken or under_answer or (term and (waiting or last.takes_terms))
     if taken:
@@ -152,15 +152,22 @@ def split_labelled_items(block: Block, list_style: bool = False) -> list[FieldDr
     LLMs write `- **Question:** ...` / `- **Answer:** ...` as well as plain paragraphs;
     a list of `- **Module:** ...` terms, with no Question or Answer among them, is an
     answer's content, not fields, unless the question's fields so far were list items
-    (`list_style`).
+    (`list_style`). Items without a label after a labelled one are its sub-points, which
+    a chat's copy button flattened to the same level: they stay a list, in that field.
     """
     if block.kind != "bullet_list":
         return []
     fields: list[FieldDraft] = []
+    points: list[Token] = []
     for item in read_items(block):
         found = draft_labelled_field(item.line, item.last_line, list(item.tokens))
-        if found is None:
+        if found is None and not fields:
             return []
+        if found is None:
+            points += item.outer
+            fields[-1].last_line = item.last_line
+            continue
+        add_points(fields, block, points)
         found.tokens = unhide(found.tokens)
         last = fields[-1] if fields else None
         is_term = not lookup_label(found.label).is_known
@@ -171,12 +178,20 @@ def split_labelled_items(block: Block, list_style: bool = False) -> list[FieldDr
             continue
         found.from_list = True
         fields.append(found)
+    add_points(fields, block, points)
     # Mostly known labels also count: a code block or a `*` list at column 0 ends a list,
     # and the labels after it (`- **Explanation:**`, `- **Why Ask This:**`) start their own.
     known = sum(lookup_label(f.label).is_known for f in fields)
     mostly_known = known == len(fields) or (known >= 2 and 2 * known >= len(fields))
     asks = any(f.label.lower() == "question" or is_answer_label(f.label) for f in fields)
     return fields if list_style or mostly_known or asks else []
+
+
+def add_points(fields: list[FieldDraft], block: Block, points: list[Token]) -> None:
+    """Add a run of unlabelled list items to the last field, as a list of their own."""
+    if points:
+        fields[-1].tokens += [block.tokens[0], *points, block.tokens[-1]]
+        points.clear()
 
 
 def unquote_label(block: Block) -> list[FieldDraft]:

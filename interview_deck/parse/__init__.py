@@ -48,7 +48,7 @@ def parse_guide(source: Source) -> Guide:
     env: dict[str, list[int]] = {}
     tokens = create_parser().parse(source.text, env)
     blocks = read_blocks(tokens)
-    problems: list[Problem] = find_unclosed_fences(path, tokens, lines)
+    problems = find_unclosed_fences(path, tokens, lines, env.get("left_open", []))
     problems += warn_too_deep(path, env.get("too_deep", []))
     # outline: the title, sections, levels, and which headings are questions
     outline = outline_guide(blocks)

@@ -24,8 +24,13 @@ CONTENTS_HEADING = re.compile(
 )
 
 
-def find_unclosed_fences(path: Path, tokens: list[Token], lines: list[str]) -> list[Problem]:
-    """Warn about code fences that are never closed: each ends before the next question."""
+def find_unclosed_fences(
+    path: Path, tokens: list[Token], lines: list[str], left_open: list[int]
+) -> list[Problem]:
+    """Warn about code fences that are never closed: each ends before the next question.
+
+    `left_open` holds the 0-based lines of fences that the parser ended at a question.
+    """
     problems = []
     for fence in tokens:
         if fence.type != "fence" or fence.map is None:
@@ -34,7 +39,7 @@ def find_unclosed_fences(path: Path, tokens: list[Token], lines: list[str]) -> l
         last = lines[end - 1].strip() if end - 1 > start else ""
         if last.startswith(fence.markup) and not last.strip(fence.markup[0]):
             continue
-        where = f"before line {end + 1}" if end < len(lines) else "at the end of the guide"
+        where = f"before line {end + 1}" if start in left_open else "at the end of the guide"
         message = f"code fence '{fence.markup}' opened here is never closed; it ends {where}"
         problems.append(
             Problem(path, start + 1, "warning", f"{message}: close it with {fence.markup}")

@@ -135,12 +135,21 @@ def enter_section(state: Assembly, heading: Heading) -> None:
 
 
 def add_titled_prompt(question: QuestionDraft, block: Block, first_line: str) -> None:
-    """`**7. Fetch URLs:** Fetch a list of URLs.` goes on with the question's prompt."""
-    end = find_titled_prompt(first_line) if block.is_paragraph else None
+    """`**7. Fetch URLs:** Fetch a list of URLs.` goes on with the question's prompt, and
+    the lines after `**4. Does await block?**` in its paragraph are the question's text."""
+    if not block.is_paragraph:
+        return
+    end = find_titled_prompt(first_line)
     rest = strip_label(list(block.tokens), end) if end is not None else []
     if end is not None and rest:
         prompt = first_line[end:]
         question.fields.append(FieldDraft("", block.line, prompt, block.last_line, rest))
+    elif "\n" in block.text:
+        opening, inline, closing = block.tokens
+        after = block.text.split("\n", 1)[1]
+        tokens = [opening, inline.copy(content=after), closing]
+        line = block.line + 1
+        question.fields.append(FieldDraft("", line, after.split("\n")[0], block.last_line, tokens))
 
 
 def open_question(state: Assembly, heading: Heading) -> QuestionDraft:

@@ -18,6 +18,7 @@ from interview_deck.parse.recognise import (
     HeadingScan,
     is_bold_line,
     match_question_heading,
+    read_number,
 )
 
 
@@ -59,7 +60,8 @@ def scan_headings(blocks: list[Block]) -> dict[int, list[Heading]]:
                 if heading.is_question:
                     # As the assembler does, an unnumbered question counts on from the last.
                     numbered = match_question_heading(heading.text)
-                    scan.number = int(numbered["number"]) if numbered else scan.number + 1
+                    number = read_number(numbered) if numbered else None
+                    scan.number = number if number is not None else scan.number + 1
                     scan.last_question = heading
             break
     demote_numbered_sections(scan.headings, scan.labelled_lines)

@@ -50,6 +50,10 @@ QUESTION_HEADING = re.compile(
 BARE_QUESTION_HEADING = re.compile(
     rf"^{QUESTION_WORD}\s*#?\s*(?P<number>\d{{1,9}})\s*[.):]?$", re.IGNORECASE
 )
+# "Q: Title", "Question: Title": a question marked as one, without a number.
+MARKED_QUESTION = re.compile(r"^(?:q|question)\s*[:.)\-–—]\s*(?P<title>\S.*)$", re.IGNORECASE)
+# A bold line that names a part of the guide: "Section 1: Core Concepts", "Part B — Coding".
+PART_MARK = re.compile(r"^(?:section|part|chapter)\s+\w{1,4}\b\s*[:.)\-–—]", re.IGNORECASE)
 # "**Q7.** Title", "**Question 7:** Title": a number in bold, then the question.
 BOLD_NUMBER = re.compile(
     r"^(?:\*\*|__)(?P<number>(?:q|question)\s*#?\s*\d{1,9})\s*(?P<mark>[.:)]?)\s*(?:\*\*|__)"
@@ -151,7 +155,17 @@ def match_question_heading(text: str) -> re.Match[str] | None:
         number = "10" if keycap[1] == "\U0001f51f" else re.sub(r"\D", "", keycap[1])
         text = f"{number}. {text[keycap.end() :]}"
     text = LEADING_SYMBOLS.sub("", text)
-    return QUESTION_HEADING.match(text) or BARE_QUESTION_HEADING.match(text)
+    return (
+        QUESTION_HEADING.match(text)
+        or BARE_QUESTION_HEADING.match(text)
+        or MARKED_QUESTION.match(text)
+    )
+
+
+def read_number(match: re.Match[str]) -> int | None:
+    """Return the number a question heading gives, if it gives one ("Q: Title" does not)."""
+    number = match.groupdict().get("number")
+    return int(number) if number else None
 
 
 # An ATX heading line and its text (the question recogniser ignores a closing run of #).
@@ -203,15 +217,18 @@ def read_bold_question_line(scan: HeadingScan, i: int) -> list[Heading] | None:
     It must be the first question since a heading, or numbered next after the one before:
     in a guide of headings, "**2. Hash map**" inside question 1 is a step of it.
     """
-    text = read_bold_question(scan.blocks[i].text.strip())
+    text = read_bold_question(scan.blocks[i].text.strip().split("\n")[0])
     numbered = match_question_heading(text) if text else None
     if numbered is None:
         return None
+    number = read_number(numbered)
     headings = scan.headings
     after_heading = not headings or not headings[-1].is_question
     after_bold = bool(headings) and headings[-1].rank == BOLD_QUESTION_RANK
-    in_order = after_heading or (after_bold and int(numbered["number"]) == scan.number + 1)
-    if not (in_order and opens_question(find_first_label(scan.blocks, i + 1))):
+    in_order = after_heading or (after_bold and number in (None, scan.number + 1))
+    # A line marked "Q" or one that asks needs no label under it: "**Q1: Why?**".
+    marked = number is None or text[:1].upper() == "Q" or asks_something(text, True)
+    if not (in_order and (marked or opens_question(find_first_label(scan.blocks, i + 1)))):
         return None
     line = scan.blocks[i].line
     return [Heading("bold line", 0, BOLD_QUESTION_RANK, text, line, True, "bold question line")]
@@ -314,7 +331,8 @@ def is_bold_marker(content: str) -> bool:
         return False
     text = strip_emphasis(content)
     is_level = name_difficulty(text) is not None and not name_section(text, keep_difficulty=False)
-    return bool(MARKER.match(text) or is_level or SECTION_NAME.match(name_section(text)))
+    named = SECTION_NAME.match(name_section(text))
+    return bool(MARKER.match(text) or PART_MARK.match(text) or is_level or named)
 
 
 def opens_bold_question(blocks: list[Block], start: int) -> bool:
@@ -373,7 +391,7 @@ def read_question_title(text: str) -> QuestionTitle:
         if found:
             difficulty = name_difficulty(found["difficulty"])
             title = strip_trailing_symbols(title[: found.start()] + title[found.end() :]).strip()
-    number = int(match["number"]) if match else None
+    number = read_number(match) if match else None
     return QuestionTitle(number, strip_emphasis(title), difficulty)
 
 
@@ -392,10 +410,11 @@ ASKING_WORDS = re.compile(
 )
 
 
-def asks_something(text: str) -> bool:
-    """True for a paragraph that asks: it ends with "?", or opens like a question or a task."""
+def asks_something(text: str, strictly: bool = False) -> bool:
+    """True for a paragraph that asks: it ends with "?" or, unless `strictly`, opens like a
+    question or a task ("Write ...", "Explain ...")."""
     ending = text.rstrip(" *_)`\n")
-    return ending.endswith("?") or ASKING_WORDS.match(text) is not None
+    return ending.endswith("?") or (not strictly and ASKING_WORDS.match(text) is not None)
 
 
 def is_intro_heading(text: str) -> bool:

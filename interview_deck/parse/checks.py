@@ -12,16 +12,13 @@ from markdown_it.token import Token
 from interview_deck.errors import Problem
 from interview_deck.model import Question
 from interview_deck.parse.fields import QuestionDraft
+from interview_deck.parse.naming import CONTENTS_HEADING
 from interview_deck.parse.outline import Outline, find_span_end
 
 DECLARED_COUNT = re.compile(
     r"\((\d{1,9})\s*(?:questions?|total|qs?)\)|(\d{1,9})\s+questions\b", re.IGNORECASE
 )
 DECLARED_RANGE = re.compile(r"\bq(?:uestions?)?\s*(\d{1,9})\s*[–—-]\s*q?(\d{1,9})\b", re.IGNORECASE)
-# A table of contents or summary may count the questions of the whole guide.
-CONTENTS_HEADING = re.compile(
-    r"^\W*(?:table\s+of\s+contents|contents|summary|overview|index)\b", re.IGNORECASE
-)
 
 
 def find_unclosed_fences(

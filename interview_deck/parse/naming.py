@@ -91,6 +91,10 @@ QUALIFIER_WORDS = (
 TOPIC_QUALIFIERS = re.compile(
     rf"^(?:{QUALIFIER_WORDS}\s*)+(?=\S|$)|(?:\s+{QUALIFIER_WORDS})+$", re.IGNORECASE
 )
+# A table of contents or summary may count the questions of the whole guide.
+CONTENTS_HEADING = re.compile(
+    r"^\W*(?:table\s+of\s+contents|contents|summary|overview|index)\b", re.IGNORECASE
+)
 TOPIC_FILLER = re.compile(r"^[^\w.]*(?:top\s+)?(?:\d+\s+)?|[\s\-–—:|,&]+$", re.IGNORECASE)
 
 
@@ -142,6 +146,9 @@ def name_section(text: str, keep_difficulty: bool = True) -> str:
     if not keep_difficulty:
         return " ".join(LEVEL_WORDS.sub(" ", name).split()).strip(" .-")
     name = " ".join(name.split()).strip(" .-")
+    if not name and trailing:
+        # "Part 1 — Beginner": the part is named by its level.
+        return trailing["difficulty"].title()
     if not name:
         return text.strip()
     return name.title() if name.isupper() or name.islower() else name

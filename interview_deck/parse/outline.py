@@ -11,15 +11,23 @@ import re
 from dataclasses import dataclass
 
 from interview_deck.parse.blocks import Block
-from interview_deck.parse.naming import SECTION_NAME, TOPIC_PHRASE, name_section, strip_emphasis
+from interview_deck.parse.naming import (
+    CONTENTS_HEADING,
+    SECTION_NAME,
+    TOPIC_PHRASE,
+    name_section,
+    strip_emphasis,
+)
 from interview_deck.parse.recognise import (
     HEADING_RULES,
+    PART_MARK,
     Heading,
     HeadingScan,
     is_bold_line,
     match_question_heading,
     read_number,
 )
+from interview_deck.parse.vocabulary import LEADING_SYMBOLS
 
 
 @dataclass(frozen=True)
@@ -103,12 +111,15 @@ def find_title(headings: list[Heading]) -> Heading | None:
     if first.is_question or re.match(r"(section|part)\b", first.text, re.I):
         return None
     # "### Python Interview Guide" over "## Theory" sections is still the title.
-    if any(h.rank < first.rank for h in headings) and not TOPIC_PHRASE.search(first.text):
+    titled = TOPIC_PHRASE.search(first.text) is not None
+    if any(h.rank < first.rank for h in headings) and not titled:
         return None
     end = find_span_end(headings, 0)
     has_questions = any(h.is_question for h in headings[1:end])
-    if has_questions and end < len(headings) and headings[end].rank == first.rank:
-        return None
+    sibling = headings[end] if end < len(headings) else None
+    # "# Theory" then "# Coding" are sections; "# X Interview Guide" over "# SECTION 2" is not.
+    if has_questions and sibling and sibling.rank == first.rank:
+        return first if titled and PART_MARK.match(LEADING_SYMBOLS.sub("", sibling.text)) else None
     return first
 
 
@@ -122,6 +133,9 @@ def find_sections(headings: list[Heading], title: Heading | None) -> dict[int, s
     total = sum(h.is_question for h in headings)
     for i, heading in enumerate(headings):
         if heading is title or heading.is_question or heading.is_level:
+            continue
+        if CONTENTS_HEADING.match(heading.text):
+            # A table of contents lists the sections; it never is one.
             continue
         below = sum(h.is_question for h in headings[i + 1 : find_span_end(headings, i)])
         if below and not (below == total and is_wrapper(heading)):

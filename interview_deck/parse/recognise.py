@@ -110,14 +110,29 @@ class Heading:
             return name_difficulty(self.text)
         text = clip_name(self.text)
         set_apart = find_trailing_difficulty(text) or BRACKETED_DIFFICULTY.search(text)
-        return (
-            name_difficulty(set_apart["difficulty"]) if set_apart and not self.is_question else None
-        )
+        if self.is_question:
+            return None
+        if set_apart:
+            return name_difficulty(set_apart["difficulty"])
+        # "Part A — Easy Questions" is a part named by its level ("Part 2: Advanced Concepts"
+        # is named by its subject).
+        only_level = self.is_part and not name_section(text, keep_difficulty=False)
+        return name_difficulty(text) if only_level else None
+
+    @property
+    def is_part(self) -> bool:
+        """True for a heading that names a part of the guide: "Part 2 — Coding"."""
+        return PART_MARK.match(LEADING_SYMBOLS.sub("", self.text)) is not None
 
     @property
     def is_level(self) -> bool:
-        """True for a heading that only names a difficulty: "## Easy Level (6 Questions)"."""
+        """True for a heading that only names a difficulty: "## Easy Level (6 Questions)".
+
+        "## Part 1 — Beginner" is a part that its level names: a section, not a level.
+        """
         named = not self.is_question and name_difficulty(self.text) is not None
+        if self.is_part and not re.search(r"\blevel\b", self.text, re.IGNORECASE):
+            return False
         return named and not name_section(self.text, keep_difficulty=False)
 
 

@@ -83,7 +83,7 @@ PROMPT_KIND = (
 # The nouns that only a question's own prompt has: "Question", "Problem Statement", "Task".
 QUESTION_NOUN = r"(?:q|question|problem(?:\s+statement)?|task|challenge|exercise|prompt|scenario)"
 BESIDE = (F.ALONE, F.SAME_DEPTH)
-ANSWER_WORDS = r"\b(?:answer|solution)\b"
+ANSWER_WORDS = r"\b(?:answer|ans|solution)\b"
 INTERVIEWER_WORDS = r"(?:why\b.*\bask|interviewer|follow[- ]?ups?\b|what\s+.*look(?:ing)?\s+for)"
 # First match wins, so a row that names one label exactly comes before a wider one.
 LABELS: tuple[LabelRow, ...] = (

@@ -253,7 +253,8 @@ def finish_fields(lines: list[str], draft: QuestionDraft) -> FinishedFields:
         label = d.label
         meaning = lookup_label(label)
         stated = STATED_DIFFICULTY.match(body) if meaning.has(Flag.DIFFICULTY) else None
-        named = name_difficulty(stated["difficulty"]) if stated else None
+        # "Easy (concept) / Medium (code)" names a range; a stated difficulty opens the body.
+        named = name_difficulty(body.split("\n")[0]) if stated else None
         if named:
             # "**Difficulty:** 🟢 Easy" describes the question; it is not a field.
             finished.difficulty = named

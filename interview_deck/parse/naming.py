@@ -11,15 +11,20 @@ from interview_deck.parse.vocabulary import LEADING_SYMBOLS
 DIFFICULTY_WORDS = (
     "easy", "medium", "hard", "beginner", "intermediate", "advanced", "expert", "basic", "moderate",
 )  # fmt: skip
-DIFFICULTY = re.compile(rf"\b({'|'.join(DIFFICULTY_WORDS)})\b", re.IGNORECASE)
+# Green, yellow and red circles: difficulty shown by colour alone.
+DIFFICULTY_EMOJI = "\U0001f7e2\U0001f7e1\U0001f534"
+DIFFICULTY = re.compile(
+    rf"\b(?:{'|'.join(DIFFICULTY_WORDS)})\b|[{DIFFICULTY_EMOJI}]", re.IGNORECASE
+)
 # Words that name the same step: "Hard / Advanced" is one difficulty.
 DIFFICULTY_RANK = {
     "easy": 1, "beginner": 1, "basic": 1,
     "medium": 2, "intermediate": 2, "moderate": 2,
     "hard": 3, "advanced": 3, "expert": 3,
+    "\U0001f7e2": 1, "\U0001f7e1": 2, "\U0001f534": 3,
 }  # fmt: skip
 # "Medium", "Easy–Medium", "Easy → Medium"; as a phrase also "Difficulty: Hard", "Hard level".
-DIFFICULTY_WORD = rf"(?:{'|'.join(DIFFICULTY_WORDS)})"
+DIFFICULTY_WORD = rf"(?:{'|'.join(DIFFICULTY_WORDS)}|[{DIFFICULTY_EMOJI}])"
 DIFFICULTY_RANGE = rf"{DIFFICULTY_WORD}(?:\s*(?:[-–—/]|→|->|to)\s*{DIFFICULTY_WORD})?"
 DIFFICULTY_PHRASE = (
     rf"(?:(?:difficulty|level)\s*:\s*)?(?P<difficulty>{DIFFICULTY_RANGE})"
@@ -33,6 +38,9 @@ TRAILING_DIFFICULTY = re.compile(
     rf"{DIFFICULTY_PHRASE}\s*(?:[)\]][*_]{{0,2}})?\s*$",
     re.IGNORECASE,
 )
+# A colour alone after a title: "How do you write a decorator? 🟡"; before it: "🟢 1. Title".
+TRAILING_EMOJI = re.compile(rf"\s+(?P<difficulty>[{DIFFICULTY_EMOJI}])\s*$")
+LEADING_EMOJI = re.compile(rf"^\s*(?P<difficulty>[{DIFFICULTY_EMOJI}])")
 # A difficulty set apart at the end of a title is short: only this much of the end is searched,
 # which keeps the search linear however long the title is.
 TAIL = 80
@@ -100,7 +108,8 @@ TOPIC_FILLER = re.compile(r"^[^\w.]*(?:top\s+)?(?:\d+\s+)?|[\s\-–—:|,&]+$", 
 
 def find_trailing_difficulty(text: str) -> re.Match[str] | None:
     """Find a difficulty set apart at the end of a text: "Title (Medium)", "Title — 🔴 Hard"."""
-    return TRAILING_DIFFICULTY.search(text, max(0, len(text) - TAIL))
+    tail = max(0, len(text) - TAIL)
+    return TRAILING_DIFFICULTY.search(text, tail) or TRAILING_EMOJI.search(text, tail)
 
 
 def strip_trailing_symbols(text: str) -> str:
@@ -123,7 +132,9 @@ def clip_name(text: str) -> str:
 
 def name_difficulty(text: str) -> str | None:
     """Return the difficulty a text names: "Medium", or a range such as "Easy–Medium"."""
-    words = [str(word).title() for word in DIFFICULTY.findall(text)]
+    found = [str(word).title() for word in DIFFICULTY.findall(text)]
+    # A colour beside a word ("🟢 Easy") repeats it; the word is the guide's own.
+    words = [w for w in found if w not in DIFFICULTY_EMOJI] or found
     if not words:
         return None
     # "Hard / Advanced" says one thing twice; "Easy → Medium" is a range, "Easy–Medium".

@@ -15,6 +15,7 @@ from interview_deck.parse.naming import (
     CONTENTS_HEADING,
     SECTION_NAME,
     TOPIC_PHRASE,
+    clip_name,
     name_section,
     strip_emphasis,
 )
@@ -111,7 +112,7 @@ def find_title(headings: list[Heading]) -> Heading | None:
     if first.is_question or re.match(r"(section|part)\b", first.text, re.I):
         return None
     # "### Python Interview Guide" over "## Theory" sections is still the title.
-    titled = TOPIC_PHRASE.search(first.text) is not None
+    titled = TOPIC_PHRASE.search(clip_name(first.text)) is not None
     if any(h.rank < first.rank for h in headings) and not titled:
         return None
     end = find_span_end(headings, 0)
@@ -146,7 +147,7 @@ def find_sections(headings: list[Heading], title: Heading | None) -> dict[int, s
 def is_wrapper(heading: Heading) -> bool:
     """True for a heading over all the questions that names no part: "## Interview Questions"."""
     name = name_section(heading.text)
-    generic = TOPIC_PHRASE.search(heading.text) is not None and len(name.split()) <= 1
+    generic = TOPIC_PHRASE.search(clip_name(heading.text)) is not None and len(name.split()) <= 1
     return generic and not SECTION_NAME.match(name)
 
 
@@ -174,6 +175,6 @@ def find_bold_title(blocks: list[Block]) -> str:
         if not block.is_paragraph:
             return ""
         text = block.text.strip()
-        if is_bold_line(text) and TOPIC_PHRASE.search(text):
+        if is_bold_line(text) and TOPIC_PHRASE.search(clip_name(text)):
             return strip_emphasis(text)
     return ""

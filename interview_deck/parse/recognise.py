@@ -17,6 +17,7 @@ from interview_deck.parse.blocks import Block, read_items
 from interview_deck.parse.naming import (
     BRACKETED_DIFFICULTY,
     LEADING_DIFFICULTY,
+    LEADING_EMOJI,
     SECTION_NAME,
     clip_name,
     find_trailing_difficulty,
@@ -401,7 +402,8 @@ def read_question_title(text: str) -> QuestionTitle:
     """Read a question heading: "Q3 (Easy): Title", "7. Title — 🔴 Hard", "Title"."""
     match = match_question_heading(text)
     title = (match.groupdict().get("title") or "").strip() if match else text
-    difficulty = None
+    colour = LEADING_EMOJI.match(text)
+    difficulty = colour["difficulty"] if colour else None
     for found in (LEADING_DIFFICULTY.search(title), find_trailing_difficulty(title)):
         if found:
             difficulty = name_difficulty(found["difficulty"])

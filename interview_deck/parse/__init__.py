@@ -47,7 +47,7 @@ def parse_guide(source: Source) -> Guide:
     env: dict[str, list[int]] = {}
     tokens = create_parser().parse(source.text, env)
     blocks = read_blocks(tokens)
-    problems: list[Problem] = find_unclosed_fences(path, tokens, lines)
+    problems: list[Problem] = [*source.warnings, *find_unclosed_fences(path, tokens, lines)]
     problems += warn_too_deep(path, env.get("too_deep", []))
     # outline: the title, sections, levels, and which headings are questions
     outline = outline_guide(blocks)
@@ -69,14 +69,17 @@ def parse_guide(source: Source) -> Guide:
     warnings = [p for p in problems if p.severity == "warning"]
     warnings += check_declared_counts(path, outline, questions)
     title = outline.title.text if outline.title else find_bold_title(blocks)
+    front = source.front_matter
     return Guide(
         path,
-        name_topic(title, path),
+        front.title or name_topic(title, path),
         assembly.intro_text,
         tuple(questions),
         tuple(warnings),
         tuple(assembly.intro_tokens),
         tuple(assembly.readings),
+        front.deck,
+        front.tags,
     )
 
 

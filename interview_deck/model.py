@@ -21,6 +21,8 @@ class Field:
     line: int
     on_front: bool
     secondary: bool = False
+    # True for the field the card shows as the answer, when no label says which one it is.
+    main: bool = False
     # The body as parsed with the whole guide, so rendering need not parse it again.
     tokens: tuple[Token, ...] = field(default=(), compare=False, repr=False)
 

@@ -15,13 +15,10 @@ from interview_deck.frontmatter import (
     is_readable_line,
     read_front_matter,
 )
-from interview_deck.parse.naming import strip_emphasis
-from interview_deck.parse.recognise import match_question_heading
+from interview_deck.parse.recognise import is_question_line
 
 # A fence line: up to three spaces, three or more backticks or tildes, then an info string.
 FENCE_LINE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\s`]*)[^`]*$")
-# An ATX heading line and its text (the question recogniser ignores a closing run of #).
-HEADING_LINE = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>.*)$")
 WRAPPER_INFO = {"markdown", "md"}
 FRONT_MATTER_FENCE = "---"
 
@@ -125,14 +122,6 @@ def find_wrapper_opener(lines: list[str]) -> int | None:
         if match:
             return i if match["info"].lower() in WRAPPER_INFO else None
     return None
-
-
-def is_question_line(line: str) -> bool:
-    """True for a numbered question heading, read by the parser's own question recogniser."""
-    heading = HEADING_LINE.match(line)
-    return (
-        heading is not None and match_question_heading(strip_emphasis(heading["text"])) is not None
-    )
 
 
 def find_wrapper_close(lines: list[str], opener: int) -> int:

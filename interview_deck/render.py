@@ -21,7 +21,7 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from interview_deck.model import Field, Guide, Question
 from interview_deck.parse import is_answer_label, is_safe_link
-from interview_deck.parse.blocks import SAFE_SCHEMES
+from interview_deck.parse.markdown import SAFE_SCHEMES
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,8 @@ def render_question(
         return RenderedField(f.label, render(f.tokens, f.body), f.secondary)
 
     answers = question.answer_fields
-    main = next((f for f in answers if is_answer_label(f.label)), answers[0] if answers else None)
+    main = next((f for f in answers if f.main or is_answer_label(f.label)), None)
+    main = main or (answers[0] if answers else None)
     return RenderedQuestion(
         question,
         create_renderer().renderInline(question.title),

@@ -62,26 +62,11 @@ BAD_GUIDES = {
         3,
         "not valid UTF-8 (byte 0xe9); save the guide as UTF-8",
     ),
-    "prompt-no-answer": (
-        b"# T\n\n### 1. Q\n**Question:** Why?\n",
-        3,
-        "question 1 'Q' has no answer field",
-    ),
-    "unclosed-fence": (
-        GOOD.encode() + b"\n```python\nx = 1\n\nmore\n",
-        7,
-        "code fence '```' opened here is never closed",
-    ),
     "same-title-twice": (
         b"# T\n\n### 1. Same\n**Q:** a\n**Answer:** b\n\n### 2. Same\n**Answer:** c\n",
         7,
         "question title 'Same' is used twice (lines 3 and 7); "
         "rename one or give it <!-- id: some-key -->",
-    ),
-    "label-empty-body": (
-        b"# T\n\n### 1. Q\n**Question:** Why?\n**Answer:**\n**Explanation:** x\n",
-        5,
-        "label 'Answer' has no text",
     ),
     "image-missing": (
         image_guide("![d](missing.png)").encode(),
@@ -134,6 +119,49 @@ def test_bad_guide_is_one_error_line_and_exit_1(tmp_path: Path, name: str) -> No
     assert visible_files(tmp_path / "out") == {}
 
 
+NOTHING_FOR_THE_BACK = (
+    "warning: question 2 'R' has nothing for the back of its card, so it is left out; "
+    "add an **Answer:** label with its answer"
+)
+# Guides with one odd question: each still builds, with one warning that says what to do.
+ODD_GUIDES = {
+    "a question with only a prompt": (
+        GOOD + "\n### 2. R\n**Question:** Why not?\n",
+        f"7: {NOTHING_FOR_THE_BACK}",
+    ),
+    "an empty answer": (GOOD + "\n### 2. R\n**Answer:**\n", f"7: {NOTHING_FOR_THE_BACK}"),
+    "a question with no answer label": (
+        GOOD + "\n### 2. R\n\nBecause it is so.\n",
+        "7: warning: question 2 'R' has no answer label, so its back shows what follows its "
+        "prompt; add an **Answer:** label to choose",
+    ),
+    "an unclosed fence": (
+        GOOD + "\n```python\nx = 1\n\nmore\n",
+        "7: warning: code fence '```' opened here is never closed; it ends at the end of the "
+        "guide: close it with ```",
+    ),
+    "numbering that skips": (
+        GOOD + "\n### 3. R\n**Answer:** Yes.\n",
+        "7: warning: numbering skips from 1 to 3; check that no question above was left out",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", ODD_GUIDES)
+def test_an_odd_question_is_a_warning_and_the_guide_builds(tmp_path: Path, name: str) -> None:
+    text, warning = ODD_GUIDES[name]
+    guide = tmp_path / "g.md"
+    guide.write_text(text, encoding="utf-8")
+    code, _, err = run("build", str(guide), "--out", str(tmp_path / "out"))
+    assert (code, err) == (0, f"{guide}:{warning}\n")
+    assert sorted(visible_files(tmp_path / "out")) == ["g.apkg", "g.html"]
+    # --strict: the same message as an error, and the guide is refused.
+    error = f"{guide}:{warning.replace('warning:', 'error:', 1)}\n"
+    assert run("check", "--strict", str(guide)) == (1, "", error)
+    assert run("build", str(guide), "--out", str(tmp_path / "strict"), "--strict") == (1, "", error)
+    assert not (tmp_path / "strict" / "g.apkg").exists()
+
+
 def test_guide_path_that_does_not_exist(tmp_path: Path) -> None:
     missing = tmp_path / "nope.md"
     code, out, err = run("build", str(missing), "--out", str(tmp_path / "out"))
@@ -180,7 +208,10 @@ def test_one_run_builds_the_good_guides_and_reports_every_problem(tmp_path: Path
     assert code == 1
     assert sorted(err.splitlines()) == [
         f"{folder / 'b-empty.md'}:1: error: file is empty",
-        f"{folder / 'd-no-answer.md'}:3: error: question 1 'Q' has no answer field",
+        f"{folder / 'd-no-answer.md'}:1: error: no questions found (expected headings like "
+        "'### 1. Title')",
+        f"{folder / 'd-no-answer.md'}:3: warning: question 1 'Q' has nothing for the back of its "
+        "card, so it is left out; add an **Answer:** label with its answer",
         f"{missing}:0: error: no such file or folder",
     ]
     assert [line.split(":")[0] for line in stdout.splitlines()] == [

@@ -79,9 +79,10 @@ def test_missing_path_is_an_error_with_path_and_line() -> None:
 
 def test_check_reports_errors_with_exit_1(tmp_path: Path) -> None:
     guide = tmp_path / "broken.md"
-    guide.write_text("# T\n\n### 1. Q\n**Question:** Why?\n", encoding="utf-8")
+    guide.write_text("# T\n\nJust notes, no questions.\n", encoding="utf-8")
     code, _, err = run("check", str(guide))
-    assert (code, err) == (1, f"{guide}:3: error: question 1 'Q' has no answer field\n")
+    message = "no questions found (expected headings like '### 1. Title')"
+    assert (code, err) == (1, f"{guide}:1: error: {message}\n")
 
 
 def test_help_lists_commands() -> None:

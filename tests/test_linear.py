@@ -42,6 +42,8 @@ CASES: dict[str, Callable[[int], str]] = {
     "lists nested very deep": lambda n: QUESTION + "\n" + "- " * (n // 20) + "deep\n",
     "quotes nested very deep": lambda n: QUESTION + "\n" + "> " * (n // 20) + "deep\n",
     "a count of 5,000 digits": lambda n: "## Part (" + "9" * 5000 + " questions)\n\n" + QUESTION,
+    "fences left open before every question": lambda n: "```python\nx = 1\n\n### 1. Q\n\n"
+    * (n // 30),
     "question number of 12 digits": lambda n: "### 123456789012. Title" + ANSWER + QUESTION,
 }
 

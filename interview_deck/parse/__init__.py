@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 from interview_deck.errors import GuideError, Problem
 from interview_deck.model import Guide
 from interview_deck.parse.assemble import assemble_blocks, finish_question
-from interview_deck.parse.blocks import create_parser, is_safe_link, read_blocks
+from interview_deck.parse.blocks import read_blocks
 from interview_deck.parse.body import find_chat_outro
-from interview_deck.parse.checks import check_declared_counts, find_unclosed_fences
+from interview_deck.parse.checks import check_declared_counts, check_numbering, find_unclosed_fences
 from interview_deck.parse.identity import assign_keys
+from interview_deck.parse.markdown import create_parser, is_safe_link
 from interview_deck.parse.naming import name_section, name_topic, slugify
 from interview_deck.parse.outline import find_bold_title, outline_guide
 from interview_deck.parse.vocabulary import is_answer_label
@@ -47,7 +48,9 @@ def parse_guide(source: Source) -> Guide:
     env: dict[str, list[int]] = {}
     tokens = create_parser().parse(source.text, env)
     blocks = read_blocks(tokens)
-    problems: list[Problem] = [*source.warnings, *find_unclosed_fences(path, tokens, lines)]
+    # The front matter's warnings come first, as it comes first in the file.
+    problems = [*source.warnings]
+    problems += find_unclosed_fences(path, tokens, lines, env.get("left_open", []))
     problems += warn_too_deep(path, env.get("too_deep", []))
     # outline: the title, sections, levels, and which headings are questions
     outline = outline_guide(blocks)
@@ -56,10 +59,11 @@ def parse_guide(source: Source) -> Guide:
     # fields: each question's card sides
     finished = [finish_question(path, lines, d) for d in assembly.drafts]
     problems += [p for f in finished for p in f.problems]
+    kept = [(f.question, d) for f, d in zip(finished, assembly.drafts, strict=True) if f.question]
     # identity: a key for each question's note
-    ids, parts = [d.key for d in assembly.drafts], [d.part for d in assembly.drafts]
-    questions = assign_keys(path, [f.question for f in finished], ids, parts, problems)
-    if not questions and not problems:
+    ids, parts = [d.key for _, d in kept], [d.part for _, d in kept]
+    questions = assign_keys(path, [q for q, _ in kept], ids, parts, problems)
+    if not questions:
         line = outline.title.line if outline.title else 1
         message = "no questions found (expected headings like '### 1. Title')"
         problems.append(Problem(path, line, "error", message))
@@ -68,6 +72,7 @@ def parse_guide(source: Source) -> Guide:
     # checks: counts that headings declare
     warnings = [p for p in problems if p.severity == "warning"]
     warnings += check_declared_counts(path, outline, questions)
+    warnings += check_numbering(path, assembly.drafts)
     title = outline.title.text if outline.title else find_bold_title(blocks)
     front = source.front_matter
     return Guide(

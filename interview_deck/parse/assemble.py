@@ -6,7 +6,7 @@ block inside a question is. This stage only keeps track of where it is in the gu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markdown_it.token import Token
@@ -31,7 +31,7 @@ from interview_deck.parse.recognise import (
     is_intro_heading,
     read_question_title,
 )
-from interview_deck.parse.vocabulary import Flag, clean_label, is_question_label, lookup_label
+from interview_deck.parse.vocabulary import Flag, Role, clean_label, is_question_label, lookup_label
 
 
 @dataclass
@@ -188,25 +188,51 @@ def add_body_block(state: Assembly, block: Block) -> None:
 
 
 def finish_question(path: Path, lines: list[str], draft: QuestionDraft) -> FinishedQuestion:
-    """Turn a draft into a Question, deciding which fields go on the card front."""
-    finished = finish_fields(path, lines, draft)
+    """Turn a draft into a Question, deciding which fields go on the card front.
+
+    A question with nothing for its back is left out, with a warning; one whose answer no
+    label names gets its first back field as the answer, with a warning.
+    """
+    finished = finish_fields(lines, draft)
     fields = finished.fields
     title = draft.title
     if not title:
         prompt = next((f.body for f in fields if f.on_front), "")
         title = strip_emphasis(prompt.split("\n")[0]) or f"Question {draft.number}"
-    if not any(not f.on_front for f in fields):
-        message = f"question {draft.number} '{title}' has no answer field"
-        finished.problems.append(Problem(path, draft.line, "error", message))
+    named = f"question {draft.number} '{title}'"
+    back = [f for f in fields if not f.on_front]
+    if not back:
+        message = (
+            f"{named} has nothing for the back of its card, so it is left out; "
+            "add an **Answer:** label with its answer"
+        )
+        return FinishedQuestion(None, [Problem(path, draft.line, "warning", message)])
+    problems = []
+    if not finished.answered:
+        # The card's answer is the first field on the back, unless it is an aside.
+        main = next((f for f in back if not f.secondary), back[0])
+        fields = [replace(f, main=True) if f is main else f for f in fields]
+        if not names_an_answer(main.label):
+            message = (
+                f"{named} has no answer label, so its back shows what follows its prompt; "
+                "add an **Answer:** label to choose"
+            )
+            problems.append(Problem(path, draft.line, "warning", message))
     question = Question(
         draft.number, title, draft.section, finished.difficulty, draft.line, tuple(fields), ""
     )
-    return FinishedQuestion(question, finished.problems)
+    return FinishedQuestion(question, problems)
+
+
+def names_an_answer(label: str) -> bool:
+    """True for a label that names a kind of answer, though not "answer": "Sample Code"."""
+    meaning = lookup_label(label)
+    return meaning.role is Role.DETAIL and meaning.has(Flag.ANSWER_PART)
 
 
 @dataclass(frozen=True)
 class FinishedQuestion:
-    """A finished question and the problems found in it."""
+    """A finished question (None when it is left out) and the problems found in it."""
 
-    question: Question
+    question: Question | None
     problems: list[Problem]

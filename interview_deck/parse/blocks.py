@@ -6,74 +6,8 @@ Every other stage of the parser looks at blocks, never at token positions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
-
-from interview_deck.parse.vocabulary import match_label
-
-SAFE_SCHEMES = {"http", "https", "mailto"}
-# markdown-it stops reading a document at its nesting limit (20 token levels), dropping the
-# rest of it. Lists and quotes deeper than this are read as text instead, with a warning.
-DEEP_LEVEL = 16
-
-
-@cache
-def create_parser() -> MarkdownIt:
-    """Return the block parser whose tokens give a guide's structure and, later, its HTML.
-
-    Inline content is left unparsed: the render stage parses only what it shows, which
-    leaves out headings and labels (a third of the inline work of a typical guide).
-    """
-    md = MarkdownIt("commonmark", {"html": False})
-    md.enable("table")
-    md.disable("inline")
-    md.validateLink = is_safe_link  # type: ignore[method-assign]
-    # A label line ends a paragraph or list without a blank line, as LLM-written guides expect.
-    md.block.ruler.before(
-        "paragraph", "field_label", end_block_at_label, {"alt": ["paragraph", "list", "blockquote"]}
-    )
-    md.block.ruler.before("table", "too_deep", read_deep_line_as_text)
-    return md
-
-
-def read_deep_line_as_text(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
-    """Block rule: inside lists or quotes nested too deep to parse, read a line as text.
-
-    The 0-based line is recorded in `env["too_deep"]`, for the parser to warn about it.
-    """
-    if state.level < DEEP_LEVEL or silent:
-        return False
-    state.env.setdefault("too_deep", []).append(line)
-    start = state.bMarks[line] + state.tShift[line]
-    opening = state.push("paragraph_open", "p", 1)
-    opening.map = [line, line + 1]
-    inline = state.push("inline", "", 0)
-    inline.content, inline.map, inline.children = (
-        state.src[start : state.eMarks[line]],
-        [line, line + 1],
-        [],
-    )
-    state.push("paragraph_close", "p", -1)
-    state.line = line + 1
-    return True
-
-
-def is_safe_link(url: str) -> bool:
-    """Allow http, https and mailto links, and relative paths (for local images)."""
-    scheme = urlsplit(url.strip()).scheme.lower()
-    return scheme in SAFE_SCHEMES or (not scheme and not url.strip().startswith("//"))
-
-
-def end_block_at_label(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
-    """Block rule: as a terminator, report a `**Label:**` line that starts at column 0."""
-    if not silent or state.sCount[line] != 0:
-        return False
-    start = state.bMarks[line] + state.tShift[line]
-    return match_label(state.src[start : state.eMarks[line]]) is not None
 
 
 @dataclass(frozen=True)
@@ -100,12 +34,16 @@ class Block:
 
 @dataclass(frozen=True)
 class Item:
-    """One item of a list: its number (for an ordered list), lines and inner blocks."""
+    """One item of a list: its number (for an ordered list), lines and inner blocks.
+
+    `tokens` are the item's content; `outer` adds its own opening and closing tokens.
+    """
 
     number: str
     line: int
     last_line: int
     tokens: tuple[Token, ...]
+    outer: tuple[Token, ...]
 
     @property
     def blocks(self) -> list[Block]:
@@ -151,10 +89,8 @@ def read_items(block: Block) -> list[Item]:
     for first, stop in zip(opens, [*opens[1:], len(tokens) - 1], strict=True):
         item = tokens[first]
         assert item.map is not None
-        # Without the item's own open and close tokens.
-        items.append(
-            Item(item.info, item.map[0] + 1, item.map[1], tuple(tokens[first + 1 : stop - 1]))
-        )
+        inner, outer = tuple(tokens[first + 1 : stop - 1]), tuple(tokens[first:stop])
+        items.append(Item(item.info, item.map[0] + 1, item.map[1], inner, outer))
     return items
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left, bisect_right
 from pathlib import Path
@@ -10,6 +11,7 @@ from markdown_it.token import Token
 
 from interview_deck.errors import Problem
 from interview_deck.model import Question
+from interview_deck.parse.fields import QuestionDraft
 from interview_deck.parse.outline import Outline, find_span_end
 
 DECLARED_COUNT = re.compile(
@@ -22,25 +24,45 @@ CONTENTS_HEADING = re.compile(
 )
 
 
-def find_unclosed_fences(path: Path, tokens: list[Token], lines: list[str]) -> list[Problem]:
-    """Report code fences that run to the end of the file because they are never closed."""
+def find_unclosed_fences(
+    path: Path, tokens: list[Token], lines: list[str], left_open: list[int]
+) -> list[Problem]:
+    """Warn about code fences that are never closed: each ends before the next question.
+
+    `left_open` holds the 0-based lines of fences that the parser ended at a question.
+    """
     problems = []
-    for token in tokens:
-        for fence in [token, *(token.children or [])]:
-            if fence.type != "fence" or fence.map is None:
-                continue
-            start, end = fence.map
-            last = lines[end - 1].strip() if end - 1 > start else ""
-            closed = last.startswith(fence.markup) and not last.strip(fence.markup[0])
-            if not closed:
-                problems.append(
-                    Problem(
-                        path,
-                        start + 1,
-                        "error",
-                        f"code fence '{fence.markup}' opened here is never closed",
-                    )
-                )
+    for fence in tokens:
+        if fence.type != "fence" or fence.map is None:
+            continue
+        start, end = fence.map
+        last = lines[end - 1].strip() if end - 1 > start else ""
+        if last.startswith(fence.markup) and not last.strip(fence.markup[0]):
+            continue
+        where = f"before line {end + 1}" if start in left_open else "at the end of the guide"
+        message = f"code fence '{fence.markup}' opened here is never closed; it ends {where}"
+        problems.append(
+            Problem(path, start + 1, "warning", f"{message}: close it with {fence.markup}")
+        )
+    return problems
+
+
+def check_numbering(path: Path, questions: list[QuestionDraft]) -> list[Problem]:
+    """Warn where a number inside one part of a guide skips or goes back: 1, 2, 4 or 3, 5, 4.
+
+    It is often the only sign that a question was not read. A part is what one section or
+    level heading holds, so numbering may restart in each.
+    """
+    problems = []
+    for before, question in itertools.pairwise(questions):
+        if before.part != question.part or question.number == before.number + 1:
+            continue
+        how = "skips" if question.number > before.number else "goes back"
+        message = (
+            f"numbering {how} from {before.number} to {question.number}; "
+            "check that no question above was left out"
+        )
+        problems.append(Problem(path, question.line, "warning", message))
     return problems
 
 

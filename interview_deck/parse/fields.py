@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from markdown_it.token import Token
 
-from interview_deck.errors import Problem
 from interview_deck.model import Field
 from interview_deck.parse.blocks import Block, quote_blocks, read_items
 from interview_deck.parse.naming import STATED_DIFFICULTY, find_trailing_difficulty, name_difficulty
+from interview_deck.parse.recognise import asks_something
 from interview_deck.parse.vocabulary import (
     Flag,
     LabelMatch,
@@ -36,11 +35,22 @@ class FieldDraft:
     from_heading: bool = False
     # True for an item of a bullet list of labels (`- **Answer:** ...`).
     from_list: bool = False
+    # For text with no label: where its first block ends, should it be split off as the prompt.
+    split: Split | None = None
 
     @property
     def has_text(self) -> bool:
         """True once anything follows the label: text on its line or blocks after it."""
         return bool(self.first_text.strip() or self.tokens)
+
+
+@dataclass(frozen=True)
+class Split:
+    """Where an unlabelled field's first block ends: its last line, its tokens, the next line."""
+
+    last_line: int
+    tokens: int
+    next_line: int
 
 
 @dataclass
@@ -79,8 +89,11 @@ def add_block(
     elif items:
         fields += items
     elif fields:
-        fields[-1].tokens += tokens
-        fields[-1].last_line = block.last_line
+        last = fields[-1]
+        if not last.label and last.split is None:
+            last.split = Split(last.last_line, len(last.tokens), block.line)
+        last.tokens += tokens
+        last.last_line = block.last_line
     else:
         fields.append(FieldDraft("", block.line, first_line, block.last_line, tokens))
 
@@ -96,10 +109,10 @@ def keep_label(label: LabelMatch, text: str, fields: list[FieldDraft], lines: li
     """True if a paragraph's label starts a field, False if it is the last field's text.
 
     Bold terms under an empty label (`**Lock:** ...`) are its text; under an empty Answer
-    so is a part of it (`**Short answer:** ...`, `**Approach:** ...`), and under a
-    sub-heading ("#### Example") every label up to the next heading. An empty Answer over
-    any other label (`**Explanation:**`) stays an error. `Q:`/`A:` lines are a dialogue
-    unless they open the question. The last field is marked when it takes such text.
+    so is any label but an aside or metadata (`**Problem:** ...`, `**Approach:** ...`),
+    and under a sub-heading ("#### Example") every label up to the next heading. `Q:`/`A:`
+    lines are a dialogue unless they open the question. The last field is marked when it
+    takes such text.
     """
     name = label.name
     meaning = lookup_label(name)
@@ -109,7 +122,7 @@ def keep_label(label: LabelMatch, text: str, fields: list[FieldDraft], lines: li
     if name.lower() != "question":
         star = last.takes_terms and meaning.has(Flag.STAR)
         term = not meaning.is_known or star
-        part = meaning.role is Role.ANSWER or meaning.has(Flag.ANSWER_PART)
+        part = meaning.role not in (Role.INTERVIEWER, Role.METADATA)
         under_answer = waiting and is_answer_label(last.label) and part
         taken = taken or under_answer or (term and (waiting or last.takes_terms))
     if taken:
@@ -139,15 +152,22 @@ def split_labelled_items(block: Block, list_style: bool = False) -> list[FieldDr
     LLMs write `- **Question:** ...` / `- **Answer:** ...` as well as plain paragraphs;
     a list of `- **Module:** ...` terms, with no Question or Answer among them, is an
     answer's content, not fields, unless the question's fields so far were list items
-    (`list_style`).
+    (`list_style`). Items without a label after a labelled one are its sub-points, which
+    a chat's copy button flattened to the same level: they stay a list, in that field.
     """
     if block.kind != "bullet_list":
         return []
     fields: list[FieldDraft] = []
+    points: list[Token] = []
     for item in read_items(block):
         found = draft_labelled_field(item.line, item.last_line, list(item.tokens))
-        if found is None:
+        if found is None and not fields:
             return []
+        if found is None:
+            points += item.outer
+            fields[-1].last_line = item.last_line
+            continue
+        add_points(fields, block, points)
         found.tokens = unhide(found.tokens)
         last = fields[-1] if fields else None
         is_term = not lookup_label(found.label).is_known
@@ -158,12 +178,20 @@ def split_labelled_items(block: Block, list_style: bool = False) -> list[FieldDr
             continue
         found.from_list = True
         fields.append(found)
+    add_points(fields, block, points)
     # Mostly known labels also count: a code block or a `*` list at column 0 ends a list,
     # and the labels after it (`- **Explanation:**`, `- **Why Ask This:**`) start their own.
     known = sum(lookup_label(f.label).is_known for f in fields)
     mostly_known = known == len(fields) or (known >= 2 and 2 * known >= len(fields))
     asks = any(f.label.lower() == "question" or is_answer_label(f.label) for f in fields)
     return fields if list_style or mostly_known or asks else []
+
+
+def add_points(fields: list[FieldDraft], block: Block, points: list[Token]) -> None:
+    """Add a run of unlabelled list items to the last field, as a list of their own."""
+    if points:
+        fields[-1].tokens += [block.tokens[0], *points, block.tokens[-1]]
+        points.clear()
 
 
 def unquote_label(block: Block) -> list[FieldDraft]:
@@ -209,12 +237,16 @@ def draft_item_fields(inner: list[Block]) -> list[FieldDraft]:
     return fields
 
 
-def finish_fields(path: Path, lines: list[str], draft: QuestionDraft) -> FinishedFields:
-    """Return a draft's fields with their card sides, the difficulty they state, and problems.
+def finish_fields(lines: list[str], draft: QuestionDraft) -> FinishedFields:
+    """Return a draft's fields with their card sides and the difficulty they state.
 
-    Prompt-like fields stay on the front until the first field that is not one.
+    Prompt-like fields stay on the front until the first field that is not one. Without a
+    label that says "answer", code and approaches are the answer rather than the prompt,
+    and text with no label at all goes on the back, but for a first paragraph that asks.
+    An empty label holds nothing to show and is left out.
     """
-    finished = FinishedFields([], draft.difficulty, [])
+    answered = any(is_answer_label(d.label) for d in draft.fields)
+    finished = FinishedFields([], draft.difficulty, answered)
     on_front = True
     for d in draft.fields:
         body = join_lines([d.first_text, *lines[d.line : d.last_line]])
@@ -233,28 +265,63 @@ def finish_fields(path: Path, lines: list[str], draft: QuestionDraft) -> Finishe
             label = label[: in_label.start()].strip()
             meaning = lookup_label(label)
         if label and not body:
-            finished.problems.append(Problem(path, d.line, "error", f"label '{label}' has no text"))
+            continue
         tokens = tuple(d.tokens)
         if meaning.role is Role.METADATA:
             # "**Category:** Coding" goes on the back, without ending the prompt before it.
-            finished.fields.append(Field(label, body, d.line, False, True, tokens))
+            finished.fields.append(Field(label, body, d.line, False, True, tokens=tokens))
             continue
         # An example's Output belongs with its Input; elsewhere an Output may be the answer.
         before = finished.fields[-1].label.lower() if finished.fields else ""
         after_input = "input" in before or "example" in before
-        prompt_like = meaning.role is Role.PROMPT or (after_input and meaning.has(Flag.OUTPUT))
+        asks = meaning.role is Role.PROMPT and (answered or not meaning.has(Flag.ANSWER_PART))
+        prompt_like = asks or (after_input and meaning.has(Flag.OUTPUT))
         on_front = on_front and (not label or prompt_like)
-        finished.fields.append(Field(label, body, d.line, on_front, meaning.is_aside, tokens))
+        finished.fields.append(
+            Field(label, body, d.line, on_front, meaning.is_aside, tokens=tokens)
+        )
+    if not answered and all(f.on_front for f in finished.fields):
+        finished.fields = move_text_to_back(lines, draft, finished.fields)
     return finished
+
+
+def move_text_to_back(lines: list[str], draft: QuestionDraft, fields: list[Field]) -> list[Field]:
+    """Put a question's unlabelled text on the back, but for a first paragraph that asks."""
+    text = next((d for d in draft.fields if not d.label), None)
+    if text is None:
+        return fields
+    kept = [f for f in fields if f.line != text.line or f.label]
+    return [*kept, *split_text(lines, text)]
+
+
+def split_text(lines: list[str], draft: FieldDraft) -> list[Field]:
+    """Return unlabelled text as a back field; a first paragraph that asks (ends with "?",
+    or opens with "Write", "Explain", ...) stays on the front as the prompt."""
+    body = join_lines([draft.first_text, *lines[draft.line : draft.last_line]])
+    split = draft.split
+    first = join_lines([draft.first_text, *lines[draft.line : split.last_line]]) if split else body
+    if not asks_something(first):
+        return [Field("", body, draft.line, False, tokens=tuple(draft.tokens), main=True)]
+    if split is None:
+        return [Field("", body, draft.line, True, tokens=tuple(draft.tokens))]
+    rest = join_lines(lines[split.last_line : draft.last_line])
+    prompt, answer = tuple(draft.tokens[: split.tokens]), tuple(draft.tokens[split.tokens :])
+    return [
+        Field("", first, draft.line, True, tokens=prompt),
+        Field("", rest, split.next_line, False, tokens=answer, main=True),
+    ]
 
 
 @dataclass
 class FinishedFields:
-    """A question's fields with their sides, the difficulty they state, and their problems."""
+    """A question's fields with their sides and the difficulty they state.
+
+    `answered` is true when a label says which field is the answer.
+    """
 
     fields: list[Field]
     difficulty: str | None
-    problems: list[Problem]
+    answered: bool
 
 
 def join_lines(lines: list[str]) -> str:

@@ -154,6 +154,18 @@ def match_question_heading(text: str) -> re.Match[str] | None:
     return QUESTION_HEADING.match(text) or BARE_QUESTION_HEADING.match(text)
 
 
+# An ATX heading line and its text (the question recogniser ignores a closing run of #).
+HEADING_LINE = re.compile(r"^ {0,3}(?P<marks>#{1,6})[ \t]+(?P<text>.*)$")
+
+
+def is_question_line(line: str, min_depth: int = 1) -> bool:
+    """True for a line that is a numbered question heading, "### 7. Title", `min_depth` deep."""
+    heading = HEADING_LINE.match(line)
+    if heading is None or len(heading["marks"]) < min_depth:
+        return False
+    return match_question_heading(strip_emphasis(heading["text"])) is not None
+
+
 def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:
     """Heading rule: "### 7. Title", or a heading with a question label right under it.
 
@@ -369,6 +381,21 @@ def find_titled_prompt(line: str) -> int | None:
     """Return where the title ends in `**7. Fetch URLs:** Fetch a list.`, whose rest is a prompt."""
     found = LABEL.match(line)
     return found.end() if found else None
+
+
+# The first words of a prompt that asks for something without a question mark.
+ASKING_WORDS = re.compile(
+    r"^\W*(?:write|implement|create|design|build|given|find|explain|describe|compare|list|name"
+    r"|show|return|reverse|convert|define|modify|refactor|fix|debug|how|what|why|when|which"
+    r"|where|who|can|could|should|is|are|do|does)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_something(text: str) -> bool:
+    """True for a paragraph that asks: it ends with "?", or opens like a question or a task."""
+    ending = text.rstrip(" *_)`\n")
+    return ending.endswith("?") or ASKING_WORDS.match(text) is not None
 
 
 def is_intro_heading(text: str) -> bool:

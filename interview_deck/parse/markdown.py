@@ -1,0 +1,161 @@
+"""The Markdown parser of guides: CommonMark, tables, and three block rules of our own.
+
+- A `**Label:**` line ends a paragraph or list without a blank line.
+- A code fence left open by mistake ends before the next question heading, so it cannot
+  swallow the questions after it.
+- Lists and quotes nested past markdown-it's limit are read as text, not dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block import fence as read_commonmark_fence
+
+from interview_deck.parse.recognise import is_question_line
+from interview_deck.parse.vocabulary import match_label
+
+SAFE_SCHEMES = {"http", "https", "mailto"}
+# markdown-it stops reading a document at its nesting limit (20 token levels), dropping the
+# rest of it. Lists and quotes deeper than this are read as text instead, with a warning.
+DEEP_LEVEL = 16
+
+
+@cache
+def create_parser() -> MarkdownIt:
+    """Return the block parser whose tokens give a guide's structure and, later, its HTML.
+
+    Inline content is left unparsed: the render stage parses only what it shows, which
+    leaves out headings and labels (a third of the inline work of a typical guide).
+    """
+    md = MarkdownIt("commonmark", {"html": False})
+    md.enable("table")
+    md.disable("inline")
+    md.validateLink = is_safe_link  # type: ignore[method-assign]
+    # A label line ends a paragraph or list without a blank line, as LLM-written guides expect.
+    md.block.ruler.before(
+        "paragraph", "field_label", end_block_at_label, {"alt": ["paragraph", "list", "blockquote"]}
+    )
+    md.block.ruler.before("table", "too_deep", read_deep_line_as_text)
+    md.block.ruler.at(
+        "fence", read_fence, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
+    return md
+
+
+def read_deep_line_as_text(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
+    """Block rule: inside lists or quotes nested too deep to parse, read a line as text.
+
+    The 0-based line is recorded in `env["too_deep"]`, for the parser to warn about it.
+    """
+    if state.level < DEEP_LEVEL or silent:
+        return False
+    state.env.setdefault("too_deep", []).append(line)
+    start = state.bMarks[line] + state.tShift[line]
+    opening = state.push("paragraph_open", "p", 1)
+    opening.map = [line, line + 1]
+    inline = state.push("inline", "", 0)
+    inline.content, inline.map, inline.children = (
+        state.src[start : state.eMarks[line]],
+        [line, line + 1],
+        [],
+    )
+    state.push("paragraph_close", "p", -1)
+    state.line = line + 1
+    return True
+
+
+def is_safe_link(url: str) -> bool:
+    """Allow http, https and mailto links, and relative paths (for local images)."""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return scheme in SAFE_SCHEMES or (not scheme and not url.strip().startswith("//"))
+
+
+def end_block_at_label(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
+    """Block rule: as a terminator, report a `**Label:**` line that starts at column 0."""
+    if not silent or state.sCount[line] != 0:
+        return False
+    start = state.bMarks[line] + state.tShift[line]
+    return match_label(state.src[start : state.eMarks[line]]) is not None
+
+
+# A fence line: its marks and what follows them (a language opens a new block).
+FENCE_LINE = re.compile(r"^[ \t]*(?P<marks>`{3,}|~{3,})[ \t]*(?P<info>\S*)")
+
+
+def read_fence(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
+    """Block rule: a code fence; one left open by mistake ends before the next question.
+
+    Such a fence would swallow every question up to the next bare fence and turn the
+    guide's code and prose inside out after it. A fence is taken as left open when it is
+    never closed, or when a question heading comes before its close and a fence with a
+    language opens after that heading (a code example may hold question headings, but not
+    another fence). Only headings two or more `#` deep count: "# 1. Create a module" is a
+    comment in Python or shell.
+    """
+    if not silent:
+        questions = list_question_lines(state)
+        after = bisect_right(questions, line)
+        question = questions[after] if after < len(questions) else end_line
+        if question < end_line and is_left_open(state, line, question, end_line):
+            state.env.setdefault("left_open", []).append(line)
+            end_line = question
+    return read_commonmark_fence(state, line, end_line, silent)
+
+
+def is_left_open(state: StateBlock, line: int, question: int, end_line: int) -> bool:
+    """True if the fence opened at `line` is never closed, or opens another after `question`."""
+    opening = FENCE_LINE.match(read_line(state, line))
+    if opening is None:
+        return False
+    fences = list_fence_lines(state)[opening["marks"][0]]
+    closer = fences.next_bare[line + 1]
+    return closer >= end_line or fences.next_opener[question] < closer
+
+
+@dataclass(frozen=True)
+class FenceLines:
+    """For one fence mark, from each 0-based line on: the next bare fence line and the next
+    fence line with a language (the document's length where there is none)."""
+
+    next_bare: list[int]
+    next_opener: list[int]
+
+
+def list_fence_lines(state: StateBlock) -> dict[str, FenceLines]:
+    """Return the fence lines of the document by mark, worked out once in one pass."""
+    cached: dict[str, FenceLines] | None = state.env.get("fences")
+    if cached is not None:
+        return cached
+    count = len(state.bMarks) - 1
+    found = {mark: FenceLines([count] * (count + 1), [count] * (count + 1)) for mark in "`~"}
+    for i in range(count - 1, -1, -1):
+        fence = FENCE_LINE.match(read_line(state, i))
+        for mark, lines in found.items():
+            lines.next_bare[i] = lines.next_bare[i + 1]
+            lines.next_opener[i] = lines.next_opener[i + 1]
+            if fence and fence["marks"][0] == mark:
+                (lines.next_opener if fence["info"] else lines.next_bare)[i] = i
+    state.env["fences"] = found
+    return found
+
+
+def list_question_lines(state: StateBlock) -> list[int]:
+    """The 0-based lines of the document that are question headings (once per document)."""
+    cached: list[int] | None = state.env.get("questions")
+    if cached is None:
+        count = len(state.bMarks) - 1
+        cached = [i for i in range(count) if is_question_line(read_line(state, i), 2)]
+        state.env["questions"] = cached
+    return cached
+
+
+def read_line(state: StateBlock, line: int) -> str:
+    """Return one line of the document being parsed."""
+    return state.src[state.bMarks[line] : state.eMarks[line]]

@@ -35,6 +35,8 @@ class BuildOptions:
     templates: Path | None = None
     # A guide given as a file keeps its place in this library folder when it lies inside it.
     library: Path = Path("content")
+    # Every warning is an error: a guide with any builds nothing.
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,7 @@ def refuse_clashes(
     return result
 
 
-def check_guide(path: Path) -> GuideResult:
+def check_guide(path: Path, strict: bool = False) -> GuideResult:
     """Read and parse one guide, and check its images, without writing anything."""
     from interview_deck.images import find_images
     from interview_deck.parse import parse_guide
@@ -174,10 +176,19 @@ def check_guide(path: Path) -> GuideResult:
         source = read_source(path)
         guide = parse_guide(source)
         _, image_warnings = find_images(source)
+        warnings = guide.warnings + image_warnings
+        if strict:
+            refuse_warnings(warnings)
     except GuideError as e:
         return GuideResult(path, tuple(e.problems))
-    warnings = guide.warnings + image_warnings
     return GuideResult(path, warnings, len(guide.questions), breakdown=count_questions(guide))
+
+
+def refuse_warnings(warnings: Iterable[Problem]) -> None:
+    """Raise GuideError with each warning as an error, if there are any (for `--strict`)."""
+    errors = [replace(p, severity="error") for p in warnings]
+    if errors:
+        raise GuideError(errors)
 
 
 def count_questions(guide: Guide) -> Breakdown:
@@ -217,6 +228,9 @@ def build_guide(
         guide = parse_guide(source)
         # images: local files beside the guide, checked before any of them is read
         images, image_warnings = find_images(source)
+        warnings = guide.warnings + image_warnings
+        if options.strict:
+            refuse_warnings(warnings)
         # render: Markdown and code to HTML, once for both outputs
         rendered = render_guide(guide, {i.src: i.media_name for i in images}, highlighted)
         # model: the notes of the deck, and the cheat sheet's page
@@ -249,7 +263,6 @@ def build_guide(
             outputs += (pdf,)
     except GuideError as e:
         return GuideResult(path, tuple(e.problems))
-    warnings = guide.warnings + image_warnings
     inputs = tuple(i.path for i in images)
     counts = len(guide.questions), len(deck.notes)
     return GuideResult(
@@ -285,7 +298,8 @@ def stream_build(
 ) -> tuple[int, Iterator[GuideResult]]:
     """Start a build; return how many results will come and an iterator over them, in input order.
 
-    A guide whose cache entry shows unchanged inputs and untouched outputs is not rebuilt.
+    A guide whose cache entry shows unchanged inputs and untouched outputs is not rebuilt,
+    unless the entry has warnings and the build is strict: that guide must fail.
     """
     from interview_deck.cache import compute_key, hash_environment, load_result
 
@@ -296,7 +310,7 @@ def stream_build(
     cached: dict[GuideFile, GuideResult] = {}
     for guide, key in keys.items():
         hit = load_result(guide, options, key) if key else None
-        if hit is not None:
+        if hit is not None and not (options.strict and hit.warnings):
             cached[guide] = hit
     built = map_guides([g for g in guides if g not in cached], options, jobs, keys)
 
@@ -312,9 +326,12 @@ def stream_build(
 
 def check(paths: Iterable[Path], options: BuildOptions | None = None) -> list[GuideResult]:
     """Check every guide under `paths` without writing anything."""
+    options = options or BuildOptions()
     return [
-        GuideResult(item.path, (item,)) if isinstance(item, Problem) else check_guide(item.path)
-        for item in find_guides(paths, options or BuildOptions())
+        GuideResult(item.path, (item,))
+        if isinstance(item, Problem)
+        else check_guide(item.path, options.strict)
+        for item in find_guides(paths, options)
     ]
 
 

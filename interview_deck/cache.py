@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 CACHE_FORMAT = 3
 CACHE_FOLDER = ".cache"
 # Options that change no guide's outputs (out_dir is implied: the entry lives inside it; a
-# guide's place in the library is in its entry's path and key).
-UNHASHED_OPTIONS = {"out_dir", "bundle", "library", "templates"}
+# guide's place in the library is in its entry's path and key). A strict build writes what
+# any build does, or nothing: it may use an entry without warnings (build.stream_build).
+UNHASHED_OPTIONS = {"out_dir", "bundle", "library", "templates", "strict"}
 MISSING = "missing"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,15 @@ FIELDS = (
     "Topic", "Section", "Difficulty", "Source",
 )  # fmt: skip
 GUID_NAMESPACE = "interview-deck"
+# The level each of the guides' words for difficulty stands for in the `difficulty::` tag.
+LEVELS = {
+    "easy": "easy", "beginner": "easy", "basic": "easy", "🟢": "easy",
+    "medium": "medium", "intermediate": "medium", "moderate": "medium", "🟡": "medium",
+    "hard": "hard", "advanced": "hard", "expert": "hard", "🔴": "hard",
+}  # fmt: skip
+# Where a range splits: "Easy–Medium", "Medium-Hard", "Easy / Medium", "Intermediate to Advanced".
+RANGE_SEPARATOR = re.compile(r"\s*(?:[-–—/→]|\bto\b)\s*", re.IGNORECASE)
+LEVEL_WORD = re.compile(r"\w+|🟢|🟡|🔴")
 
 
 @dataclass(frozen=True)
@@ -64,9 +74,10 @@ def render_deck(
     in inside the library, under `parent`: `Parent::python::advanced::Decorators`.
     """
     guide = rendered.guide
-    # Hook for the front matter's `deck:` (parser issue): when the guide names its deck, that
-    # name replaces the folders and topic here; the GUIDs below do not depend on the deck.
-    name = "::".join([*([parent] if parent else []), *folders, guide.topic])
+    # A deck named by the guide's front matter replaces the folders and topic; the GUIDs
+    # below do not depend on the deck.
+    place = [guide.deck] if guide.deck else [*folders, guide.topic]
+    name = "::".join([*([parent] if parent else []), *place])
     # Guides at the top keep the identity they always had; the folders tell apart two guides
     # of one file name (a file name cannot hold a "/", so no top-level guide can clash).
     identity = "/".join([*folders, guide.stem])
@@ -112,10 +123,36 @@ def render_note(
     tags = (
         f"topic::{slugify(guide.topic)}",
         f"section::{slugify(question.section or 'general')}",
-        f"difficulty::{slugify(question.difficulty or 'unrated')}",
+        f"difficulty::{name_level(question.difficulty)}",
+        *(slugify_tag(tag) for tag in guide.tags),
     )
     guid = genanki.guid_for(GUID_NAMESPACE, identity, question.key)
-    return NoteData(guid, fields, tags)
+    return NoteData(guid, fields, tuple(dict.fromkeys(tags)))
+
+
+def name_level(difficulty: str | None) -> str:
+    """Return a difficulty's tag level: "Intermediate" is `medium`, "Easy–Advanced" `easy-hard`.
+
+    Each end of a range is read on its own; an end that names no level, or more than one,
+    leaves the whole difficulty slugified as the guide wrote it.
+    """
+    if not difficulty:
+        return "unrated"
+    levels = [read_level(part) for part in RANGE_SEPARATOR.split(difficulty) if part.strip()]
+    if not levels or None in levels:
+        return slugify(difficulty)
+    return "-".join(dict.fromkeys(level for level in levels if level))
+
+
+def read_level(text: str) -> str | None:
+    """Return the one level a text names ("Easy (Concept)" is `easy`, 🔴 is `hard`), or None."""
+    found = {LEVELS.get(word.lower()) for word in LEVEL_WORD.findall(text)} - {None}
+    return found.pop() if len(found) == 1 else None
+
+
+def slugify_tag(tag: str) -> str:
+    """Return a tag from the front matter with each `::` level slugified: `lang::python`."""
+    return "::".join(slugify(part) for part in tag.split("::") if part.strip())
 
 
 def render_field(field: RenderedField, with_label: bool = True) -> str:

@@ -71,6 +71,9 @@ class Guide:
     intro_tokens: tuple[Token, ...] = field(default=(), compare=False, repr=False)
     # Every block's reading, for `explain`.
     readings: tuple[Reading, ...] = field(default=(), compare=False, repr=False)
+    # From the front matter: the deck's name (instead of folders and topic), extra tags.
+    deck: str | None = None
+    tags: tuple[str, ...] = ()
 
     @property
     def stem(self) -> str:

@@ -1,17 +1,26 @@
-"""Read a guide file: decode it, normalise line endings and unwrap a chat's Markdown fence."""
+"""Read a guide file: decode it, normalise line endings, unwrap a chat's Markdown fence and
+take its YAML front matter out."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from interview_deck.errors import GuideError, Problem
+from interview_deck.frontmatter import (
+    FrontMatter,
+    FrontMatterLines,
+    is_key_line,
+    is_readable_line,
+    read_front_matter,
+)
 from interview_deck.parse.recognise import is_question_line
 
 # A fence line: up to three spaces, three or more backticks or tildes, then an info string.
 FENCE_LINE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\s`]*)[^`]*$")
 WRAPPER_INFO = {"markdown", "md"}
+FRONT_MATTER_FENCE = "---"
 
 
 @dataclass(frozen=True)
@@ -20,6 +29,9 @@ class Source:
 
     path: Path
     text: str
+    front_matter: FrontMatter = field(default_factory=FrontMatter)
+    # Lines of the front matter that could not be read.
+    warnings: tuple[Problem, ...] = ()
 
 
 def read_source(path: Path) -> Source:
@@ -44,7 +56,45 @@ def read_source(path: Path) -> Source:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise GuideError([Problem(path, 1, "error", "file is empty")])
-    return Source(path, unwrap_guide(text))
+    # Front matter comes first in a file, or first inside a chat's wrapper; either way the
+    # wrapper must not blank it out before it is read.
+    text, block = take_front_matter(text)
+    text = unwrap_guide(text)
+    if block is None:
+        text, block = take_front_matter(text)
+    if block is None:
+        return Source(path, text)
+    front_matter, warnings = read_front_matter(path, block)
+    return Source(path, text, front_matter, tuple(warnings))
+
+
+def take_front_matter(text: str) -> tuple[str, FrontMatterLines | None]:
+    """Blank out a `---` … `---` block that opens the text, keeping line numbers; return it.
+
+    Only blank lines may come before it. A block that is never closed, does not start with
+    a `key: value` line (comments aside), is mostly lines no YAML reader would take, or holds
+    a question heading is a rule in the guide, not front matter: the text is left as it is.
+    """
+    lines = text.split("\n")
+    opener = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if opener is None or lines[opener].rstrip() != FRONT_MATTER_FENCE:
+        return text, None
+    close = None
+    for i in range(opener + 1, len(lines)):
+        if lines[i].rstrip() == FRONT_MATTER_FENCE:
+            close = i
+            break
+        if is_question_line(lines[i]):
+            return text, None
+    if close is None:
+        return text, None
+    inside = lines[opener + 1 : close]
+    filled = [line for line in inside if line.strip() and not line.lstrip().startswith("#")]
+    unread = sum(not is_readable_line(line) for line in filled)
+    if not filled or not is_key_line(filled[0]) or unread * 2 > len(filled):
+        return text, None
+    blanked = ["" if opener <= i <= close else line for i, line in enumerate(lines)]
+    return "\n".join(blanked), FrontMatterLines(opener + 2, tuple(inside))
 
 
 def unwrap_guide(text: str) -> str:

@@ -152,11 +152,14 @@ def test_an_odd_question_is_a_warning_and_the_guide_builds(tmp_path: Path, name:
     text, warning = ODD_GUIDES[name]
     guide = tmp_path / "g.md"
     guide.write_text(text, encoding="utf-8")
-    code, out, err = run("build", str(guide), "--out", str(tmp_path / "out"))
+    code, _, err = run("build", str(guide), "--out", str(tmp_path / "out"))
     assert (code, err) == (0, f"{guide}:{warning}\n")
     assert sorted(visible_files(tmp_path / "out")) == ["g.apkg", "g.html"]
-    code, out, err = run("check", "--strict", str(guide))
-    assert (code, err) == (1, f"{guide}:{warning}\n")
+    # --strict: the same message as an error, and the guide is refused.
+    error = f"{guide}:{warning.replace('warning:', 'error:', 1)}\n"
+    assert run("check", "--strict", str(guide)) == (1, "", error)
+    assert run("build", str(guide), "--out", str(tmp_path / "strict"), "--strict") == (1, "", error)
+    assert not (tmp_path / "strict" / "g.apkg").exists()
 
 
 def test_guide_path_that_does_not_exist(tmp_path: Path) -> None:

@@ -48,7 +48,9 @@ def parse_guide(source: Source) -> Guide:
     env: dict[str, list[int]] = {}
     tokens = create_parser().parse(source.text, env)
     blocks = read_blocks(tokens)
-    problems = find_unclosed_fences(path, tokens, lines, env.get("left_open", []))
+    # The front matter's warnings come first, as it comes first in the file.
+    problems = [*source.warnings]
+    problems += find_unclosed_fences(path, tokens, lines, env.get("left_open", []))
     problems += warn_too_deep(path, env.get("too_deep", []))
     # outline: the title, sections, levels, and which headings are questions
     outline = outline_guide(blocks)
@@ -72,14 +74,17 @@ def parse_guide(source: Source) -> Guide:
     warnings += check_declared_counts(path, outline, questions)
     warnings += check_numbering(path, assembly.drafts)
     title = outline.title.text if outline.title else find_bold_title(blocks)
+    front = source.front_matter
     return Guide(
         path,
-        name_topic(title, path),
+        front.title or name_topic(title, path),
         assembly.intro_text,
         tuple(questions),
         tuple(warnings),
         tuple(assembly.intro_tokens),
         tuple(assembly.readings),
+        front.deck,
+        front.tags,
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from interview_deck.card import name_level
 from interview_deck.model import Field, Guide, Question
 from interview_deck.parse import parse_guide
 from interview_deck.read import read_source
@@ -67,6 +68,7 @@ def describe(guide: Guide, expected: dict[str, Any]) -> dict[str, Any]:
                 "title": q.title,
                 "section": q.section,
                 "difficulty": q.difficulty.lower() if q.difficulty else None,
+                "difficulty_tag": name_level(q.difficulty),
                 "front_starts": front_text(q),
                 "back_starts": back_text(q),
             }
@@ -90,7 +92,7 @@ def compare(found: dict[str, Any], expected: dict[str, Any]) -> list[str]:
     if len(got) != len(want):
         diffs.append(f"{len(got)} questions != {len(want)}: {[q['title'] for q in got]}")
     for g, w in zip(got, want, strict=False):
-        for key in ("number", "title", "section"):
+        for key in ("number", "title", "section", "difficulty_tag"):
             if g[key] != w[key]:
                 diffs.append(f"q{w['number']} {key}: {g[key]!r} != {w[key]!r}")
         difficulty = w["difficulty"].lower() if w["difficulty"] else None

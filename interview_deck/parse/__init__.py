@@ -77,7 +77,7 @@ def parse_guide(source: Source) -> Guide:
     front = source.front_matter
     return Guide(
         path,
-        front.title or name_topic(title, path),
+        name_topic(front.title or title, path),
         assembly.intro_text,
         tuple(questions),
         tuple(warnings),

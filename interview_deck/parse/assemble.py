@@ -74,7 +74,7 @@ def assemble_blocks(
     state = Assembly(lines, outline)
     for position, block in enumerate(blocks):
         headings = outline.headings_at(block.line)
-        if headings and block.kind == "ordered_list" and not state.in_intro:
+        if headings and block.kind == "ordered_list":
             add_list_questions(state, headings)
         elif headings and block.kind in ("heading", "paragraph"):
             add_heading(state, block, headings[0])
@@ -91,7 +91,7 @@ def add_list_questions(state: Assembly, headings: list[Heading]) -> None:
     """Open a question for each item of a numbered list of questions."""
     for heading in headings:
         current = open_question(state, heading)
-        current.fields += draft_item_fields(heading.item)
+        current.fields += draft_item_fields(heading.item, state.lines)
         state.read(heading, "question", heading.rule)
 
 
@@ -111,7 +111,8 @@ def add_heading(state: Assembly, block: Block, heading: Heading) -> None:
         state.read(heading, "title" if is_title else "intro", heading.rule)
     elif heading.is_question:
         state.current = open_question(state, heading)
-        add_titled_prompt(state.current, block, state.lines[block.line - 1])
+        if heading.rule != "question label line":
+            add_titled_prompt(state.current, block, state.lines[block.line - 1])
         state.read(heading, "question", heading.rule)
     elif heading.line in state.outline.sections:
         enter_section(state, heading)

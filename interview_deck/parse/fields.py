@@ -218,7 +218,7 @@ def draft_labelled_field(line: int, last_line: int, inner: list[Token]) -> Field
     return FieldDraft(label.name, line, first, last_line, rest)
 
 
-def draft_item_fields(inner: list[Block]) -> list[FieldDraft]:
+def draft_item_fields(inner: list[Block], lines: list[str]) -> list[FieldDraft]:
     """Return the fields of a numbered list item after its title line: labels and their text."""
     fields: list[FieldDraft] = []
     for position, block in enumerate(inner):
@@ -233,7 +233,8 @@ def draft_item_fields(inner: list[Block]) -> list[FieldDraft]:
         text = block.text if block.is_paragraph else ""
         label = match_label(text) if text else None
         items = [] if label else split_labelled_items(block, list_style=True)
-        add_block(fields, block, text.split("\n")[0], label, items)
+        first_line = text.split("\n")[0] if text else lines[block.line - 1]
+        add_block(fields, block, first_line, label, items)
     return fields
 
 

@@ -25,8 +25,6 @@ from interview_deck.parse.recognise import (
     Heading,
     HeadingScan,
     is_bold_line,
-    match_question_heading,
-    read_number,
 )
 from interview_deck.parse.vocabulary import LEADING_SYMBOLS
 
@@ -65,13 +63,7 @@ def scan_headings(blocks: list[Block]) -> dict[int, list[Heading]]:
                 continue
             by_block[block.line] = found
             for heading in found:
-                scan.headings.append(heading)
-                if heading.is_question:
-                    # As the assembler does, an unnumbered question counts on from the last.
-                    numbered = match_question_heading(heading.text)
-                    number = read_number(numbered) if numbered else None
-                    scan.number = number if number is not None else scan.number + 1
-                    scan.last_question = heading
+                scan.add(heading)
             break
     demote_numbered_sections(scan.headings, scan.labelled_lines)
     return by_block

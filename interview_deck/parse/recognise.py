@@ -19,6 +19,7 @@ from interview_deck.parse.naming import (
     LEADING_DIFFICULTY,
     LEADING_EMOJI,
     SECTION_NAME,
+    TOPIC_PHRASE,
     clip_name,
     find_trailing_difficulty,
     name_difficulty,
@@ -148,6 +149,22 @@ class HeadingScan:
     # The number of the last question so far.
     number: int = 0
     last_question: Heading | None = None
+    # True once an answer label follows the last question.
+    answered: bool = False
+    # True while the blocks read belong to the last question: only deeper headings came since.
+    in_question: bool = False
+
+    def add(self, heading: Heading) -> None:
+        """Add a heading the rules read, keeping track of the question it may be in."""
+        self.headings.append(heading)
+        if heading.is_question:
+            # As the assembler does, an unnumbered question counts on from the last.
+            numbered = match_question_heading(heading.text)
+            number = read_number(numbered) if numbered else None
+            self.number = number if number is not None else self.number + 1
+            self.last_question, self.answered, self.in_question = heading, False, True
+        elif self.last_question and heading.rank <= self.last_question.rank:
+            self.in_question = False
 
 
 HeadingRule = Callable[[HeadingScan, int], list[Heading] | None]
@@ -218,7 +235,9 @@ def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:
     intro = INTRO_HEADING.match(text) is not None
     if intro:
         numbered = None
-    may_ask = bool(numbered) or not (inside or lookup_label(clean_label(text)).is_known)
+    # "# Redis Interview Questions" over `Q: ...` lines is the guide's title, not a question.
+    titled = TOPIC_PHRASE.search(clip_name(text)) is not None
+    may_ask = bool(numbered) or not (inside or titled or lookup_label(clean_label(text)).is_known)
     labelled = may_ask and label_follows and not intro
     if labelled:
         scan.labelled_lines.add(block.line)
@@ -268,12 +287,35 @@ def read_answer_confirms(scan: HeadingScan, i: int) -> list[Heading] | None:
     label = match_label(scan.blocks[i].text)
     if label and scan.last_question and is_answer_label(label.name):
         scan.labelled_lines.add(scan.last_question.line)
+        scan.answered = True
     return None
+
+
+def read_question_label_line(scan: HeadingScan, i: int) -> list[Heading] | None:
+    """Heading rule: `Q: What is Redis?` starts a question of its own, its answer `A: ...`.
+
+    Only outside a question, or after the answer of a question that began the same way:
+    under a heading, `**Question:**` is that question's prompt, and after its answer a
+    `Q:` line is a follow-up dialogue.
+    """
+    block = scan.blocks[i]
+    label = match_label(block.text)
+    if label is None or label.name != "Question" or block.text.lstrip("*_").upper()[:1] != "Q":
+        return None
+    last = scan.last_question
+    chained = scan.answered and last is not None and last.rule == "question label line"
+    if scan.in_question and not chained:
+        return None
+    title = block.text.split("\n")[0][label.end :].strip()
+    if not title:
+        return None
+    rule = "question label line"
+    return [Heading("bold line", 0, BOLD_QUESTION_RANK, f"Q: {title}", block.line, True, rule)]
 
 
 def read_question_list(scan: HeadingScan, i: int) -> list[Heading] | None:
     """Heading rule: a numbered list whose every item is `1. **What is X?**` over an answer."""
-    return read_list_questions(scan.blocks[i]) or None
+    return read_list_questions(scan.blocks[i], loose=not scan.in_question) or None
 
 
 HEADING_RULES: list[Rule] = [
@@ -281,13 +323,18 @@ HEADING_RULES: list[Rule] = [
     Rule("question heading", ("heading",), read_question_heading),
     Rule("bold question line", ("paragraph",), read_bold_question_line),
     Rule("bold section line", ("paragraph",), read_bold_section_line),
+    Rule("question label line", ("paragraph",), read_question_label_line),
     Rule("answer confirms question", ("paragraph",), read_answer_confirms),
 ]
 
 
-def read_list_questions(block: Block) -> list[Heading]:
+def read_list_questions(block: Block, loose: bool = False) -> list[Heading]:
     """Return the questions of a numbered list whose items are `1. **What is X?**` over an
-    answer, each with its blocks after the title; none if any item is not one."""
+    answer, each with its blocks after the title; none if any item is not one.
+
+    With `loose` (outside any question), an item may also be a plain line that asks,
+    `1. What does chmod do?`, with anything under it as its answer.
+    """
     if block.kind != "ordered_list":
         return []
     questions: list[Heading] = []
@@ -300,7 +347,9 @@ def read_list_questions(block: Block) -> list[Heading]:
             for b in inner
             for line in inline_lines(b)
         )
-        if not is_bold_line(title) or not answered:
+        has_body = len(inner) > 1 or (first is not None and "\n" in first.text)
+        asks = loose and asks_something(title, strictly=True) and has_body
+        if not ((is_bold_line(title) and answered) or asks):
             return []
         text = f"{item.number or len(questions) + 1}. {strip_emphasis(title)}"
         rule = "numbered list of questions"

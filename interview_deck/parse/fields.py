@@ -282,7 +282,7 @@ def finish_fields(lines: list[str], draft: QuestionDraft) -> FinishedFields:
         finished.fields.append(
             Field(label, body, d.line, on_front, meaning.is_aside, tokens=tokens)
         )
-    if not answered and all(f.on_front for f in finished.fields):
+    if not answered:
         finished.fields = move_text_to_back(lines, draft, finished.fields)
     return finished
 
@@ -292,8 +292,10 @@ def move_text_to_back(lines: list[str], draft: QuestionDraft, fields: list[Field
     text = next((d for d in draft.fields if not d.label), None)
     if text is None:
         return fields
-    kept = [f for f in fields if f.line != text.line or f.label]
-    return [*kept, *split_text(lines, text)]
+    moved: list[Field] = []
+    for f in fields:
+        moved += split_text(lines, text) if f.line == text.line and not f.label else [f]
+    return moved
 
 
 def split_text(lines: list[str], draft: FieldDraft) -> list[Field]:

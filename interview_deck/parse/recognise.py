@@ -224,6 +224,10 @@ def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:
     text = strip_emphasis(block.text.strip())
     numbered = match_question_heading(text)
     label_follows = opens_question(find_first_label(scan.blocks, i + 1))
+    # "## 1. What is hoisting?" over "### Answer" is confirmed like one over `**Answer:**`.
+    below = scan.blocks[i + 1] if i + 1 < len(scan.blocks) else None
+    if below is not None and below.kind == "heading" and below.depth > block.depth:
+        label_follows = label_follows or is_answer_label(clean_label(below.text))
     last = scan.last_question
     inside = last is not None and block.depth > last.rank
     confirmed = last is not None and last.line in scan.labelled_lines

@@ -74,7 +74,7 @@ def assemble_blocks(
     state = Assembly(lines, outline)
     for position, block in enumerate(blocks):
         headings = outline.headings_at(block.line)
-        if headings and block.kind == "ordered_list":
+        if headings and block.kind in ("ordered_list", "table"):
             add_list_questions(state, headings)
         elif headings and block.kind in ("heading", "paragraph"):
             add_heading(state, block, headings[0])
@@ -88,10 +88,16 @@ def assemble_blocks(
 
 
 def add_list_questions(state: Assembly, headings: list[Heading]) -> None:
-    """Open a question for each item of a numbered list of questions."""
+    """Open a question for each item of a numbered list or row of a table of questions."""
     for heading in headings:
         current = open_question(state, heading)
-        current.fields += draft_item_fields(heading.item, state.lines)
+        if heading.origin == "table row":
+            # The Answer column's cell, a paragraph of its own.
+            answer = heading.item[0]
+            line, tokens = answer.line, list(answer.tokens)
+            current.fields.append(FieldDraft("Answer", line, answer.text, line, tokens))
+        else:
+            current.fields += draft_item_fields(heading.item, state.lines)
         state.read(heading, "question", heading.rule)
 
 

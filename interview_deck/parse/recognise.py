@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from markdown_it.token import Token
+
 from interview_deck.parse.blocks import Block, read_items
 from interview_deck.parse.naming import (
     BRACKETED_DIFFICULTY,
@@ -78,7 +80,7 @@ INTRO_HEADING = re.compile(
     re.IGNORECASE,
 )
 
-Origin = Literal["heading", "bold line", "list item"]
+Origin = Literal["heading", "bold line", "list item", "table row"]
 # Bold lines rank below every real heading, and bold or listed questions below those.
 BOLD_LINE_RANK = 7
 BOLD_QUESTION_RANK = 8
@@ -322,8 +324,77 @@ def read_question_list(scan: HeadingScan, i: int) -> list[Heading] | None:
     return read_list_questions(scan.blocks[i], loose=not scan.in_question) or None
 
 
+# The header of a table's columns: the question, its answer, its number, its difficulty.
+COLUMNS = {
+    "question": re.compile(r"^(?:q|questions?)$", re.IGNORECASE),
+    "answer": re.compile(r"^(?:a|ans|answers?|solutions?)$", re.IGNORECASE),
+    "number": re.compile(r"^(?:#|no\.?|nr\.?|number|q\s*#)$", re.IGNORECASE),
+    "difficulty": re.compile(r"^(?:difficulty|level)$", re.IGNORECASE),
+}
+
+
+def read_question_table(scan: HeadingScan, i: int) -> list[Heading] | None:
+    """Heading rule: a table with Question and Answer columns, one question per row.
+
+    | # | Question | Answer |
+    """
+    rows = read_table_rows(scan.blocks[i])
+    if len(rows) < 2:
+        return None
+    names = [clean_label(cell.content) for cell in rows[0].cells]
+    column = {
+        key: next((n for n, name in enumerate(names) if pattern.match(name)), None)
+        for key, pattern in COLUMNS.items()
+    }
+    asked, answered = column["question"], column["answer"]
+    if asked is None or answered is None:
+        return None
+    headings = []
+    for row in rows[1:]:
+        cells = [cell.content.strip() for cell in row.cells]
+        number = cells[column["number"]] if column["number"] is not None else ""
+        text = f"{number}. {cells[asked]}" if number.isdigit() else f"Q: {cells[asked]}"
+        if column["difficulty"] is not None and cells[column["difficulty"]]:
+            text += f" ({cells[column['difficulty']]})"
+        answer = make_paragraph(row.cells[answered], row.line)
+        rule = "table of questions"
+        headings.append(
+            Heading("table row", 0, BOLD_QUESTION_RANK, text, row.line, True, rule, [answer])
+        )
+    return headings
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a table: its 1-based line and the inline token of each cell."""
+
+    line: int
+    cells: list[Token]
+
+
+def read_table_rows(block: Block) -> list[TableRow]:
+    """Return a table's rows, the header first."""
+    rows: list[TableRow] = []
+    for token in block.tokens:
+        if token.type == "tr_open" and token.map:
+            rows.append(TableRow(token.map[0] + 1, []))
+        elif token.type == "inline" and rows:
+            rows[-1].cells.append(token)
+    width = len(rows[0].cells) if rows else 0
+    return [row for row in rows if len(row.cells) == width]
+
+
+def make_paragraph(cell: Token, line: int) -> Block:
+    """Return a table cell's text as a paragraph block of its own."""
+    opening = Token("paragraph_open", "p", 1, map=[line - 1, line])
+    closing = Token("paragraph_close", "p", -1)
+    tokens = (opening, cell.copy(map=[line - 1, line]), closing)
+    return Block("paragraph", 0, line, line, cell.content.strip(), "", tokens)
+
+
 HEADING_RULES: list[Rule] = [
     Rule("numbered list of questions", ("ordered_list",), read_question_list),
+    Rule("table of questions", ("table",), read_question_table),
     Rule("question heading", ("heading",), read_question_heading),
     Rule("bold question line", ("paragraph",), read_bold_question_line),
     Rule("bold section line", ("paragraph",), read_bold_section_line),

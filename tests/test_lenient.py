@@ -110,7 +110,22 @@ def compare(found: dict[str, Any], expected: dict[str, Any]) -> list[str]:
     return diffs
 
 
-@pytest.mark.parametrize("path", GUIDES, ids=lambda p: p.stem)
+# Layouts not read yet; each fails until it is, and then its mark must go.
+NOT_READ_YET = {
+    # Study notes whose numbered topic headings ask nothing, with the real questions marked
+    # `**Q1:**` at the end: telling notes from questions needs a rule of its own.
+    "notes-with-interview-questions",
+}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(p, marks=pytest.mark.xfail(strict=True)) if p.stem in NOT_READ_YET else p
+        for p in GUIDES
+    ],
+    ids=lambda p: p.stem,
+)
 def test_a_real_layout_reads_as_a_user_expects(path: Path) -> None:
     expected = json.loads(path.with_suffix(".expect.json").read_text(encoding="utf-8"))
     guide = parse_guide(read_source(path))

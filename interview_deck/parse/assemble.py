@@ -68,12 +68,15 @@ class Assembly:
 
 
 def assemble_blocks(
-    lines: list[str], blocks: list[Block], outline: Outline, outro: int
+    lines: list[str], blocks: list[Block], outline: Outline, outro: int, asides: set[int]
 ) -> Assembly:
-    """Fold the blocks before the chat's outro into questions."""
+    """Fold the blocks before the chat's outro into questions, leaving out the chat's asides."""
     state = Assembly(lines, outline)
     for position, block in enumerate(blocks):
         headings = outline.headings_at(block.line)
+        if position in asides:
+            state.read(block, "chat", "chat between replies")
+            continue
         if headings and block.kind in ("ordered_list", "table"):
             add_list_questions(state, headings)
         elif headings and block.kind in ("heading", "paragraph"):

@@ -228,6 +228,29 @@ def find_chat_outro(blocks: list[Block], lines: list[str]) -> int:
     return len(blocks)
 
 
+def find_chat_asides(blocks: list[Block], lines: list[str]) -> set[int]:
+    """Return the indices of blocks that are a chat's words between two replies.
+
+    They follow a rule, are plain paragraphs and lists up to the next heading or rule, and
+    one of them reads as a goodbye ("Would you like more?", "Let me know ...").
+    """
+    asides: set[int] = set()
+    for i, block in enumerate(blocks):
+        if block.kind != "hr":
+            continue
+        run = []
+        for j in range(i + 1, len(blocks)):
+            after = blocks[j]
+            label = match_label(lines[after.line - 1]) if after.is_paragraph else None
+            if label or after.kind not in ("paragraph", "bullet_list", "ordered_list"):
+                break
+            run.append(j)
+        said = [source_text(lines, blocks[j]) for j in run if blocks[j].is_paragraph]
+        if any(is_goodbye(text) for text in said):
+            asides.update(run)
+    return asides
+
+
 def source_text(lines: list[str], block: Block) -> str:
     """Return a block's source text, stripped."""
     return "\n".join(lines[block.line - 1 : block.last_line]).strip()

@@ -153,6 +153,8 @@ def name_section(text: str, keep_difficulty: bool = True) -> str:
     text = clip_name(text)
     trailing = find_trailing_difficulty(text)
     text = text[: trailing.start()] if trailing and trailing.start() > 0 else text
+    # "📘 **Scenario-Based Questions**": the emphasis says nothing about the name.
+    text = text.replace("**", "")
     name = SECTION_NOISE.sub(" ", SECTION_NUMBER.sub("", LEADING_SYMBOLS.sub("", text)))
     if not keep_difficulty:
         return " ".join(LEVEL_WORDS.sub(" ", name).split()).strip(" .-")

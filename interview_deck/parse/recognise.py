@@ -43,7 +43,7 @@ from interview_deck.parse.vocabulary import (
 # "7. Title", "Q7: Title", "Question 7 — Title", "Problem 7: Title", "Coding Challenge 7 —
 # Title"; in "1.2 Title" the question's number is 2.
 QUESTION_WORD = (
-    r"(?:(?:coding|practical|interview)\s+)?(?:q|question|problem|challenge|exercise|task)"
+    r"(?:(?:coding|practical|interview)\s+)?(?:q|question|problem|challenge|exercise|task|scenario)"
 )
 QUESTION_HEADING = re.compile(
     rf"^(?:{QUESTION_WORD}\s*#?\s*)?(?:\d{{1,3}}\.(?=\d))?(?P<number>\d{{1,9}})"
@@ -189,7 +189,8 @@ def match_question_heading(text: str) -> re.Match[str] | None:
     if keycap:
         number = "10" if keycap[1] == "\U0001f51f" else re.sub(r"\D", "", keycap[1])
         text = f"{number}. {text[keycap.end() :]}"
-    text = LEADING_SYMBOLS.sub("", text)
+    # "🔸 **Scenario 1: ...**": emphasis inside the symbols.
+    text = strip_emphasis(LEADING_SYMBOLS.sub("", text))
     return (
         QUESTION_HEADING.match(text)
         or BARE_QUESTION_HEADING.match(text)

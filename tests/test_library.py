@@ -301,7 +301,8 @@ def test_a_removed_question_is_flagged_and_a_restored_one_unflagged(
 
     assert code == 0
     assert stdout.splitlines() == [
-        f"{guide}: 29 questions, 30 cards, 3 warnings -> "
+        # The declared counts of two headings, and numbering that now skips 12.
+        f"{guide}: 29 questions, 30 cards, 4 warnings -> "
         f"{out / 'python-modules.apkg'}, {out / 'python-modules.html'}",
         f"{guide}: removed from the guide, kept in the deck and tagged {REMOVED_TAG}: "
         "Namespace Packages (Python 3.3+)",
@@ -409,7 +410,7 @@ def test_a_sheet_template_with_an_unknown_placeholder_is_an_error(tmp_path: Path
 def test_check_prints_one_line_per_guide_with_its_counts(tmp_path: Path) -> None:
     content = make_library(tmp_path)
     shutil.rmtree(content / "out")
-    (content / "sql" / "broken.md").write_text("# B\n\n### 1. Q\n**Question:** Why?\n")
+    (content / "sql" / "broken.md").write_text("# B\n\nNotes, but no question.\n")
 
     code, stdout, stderr = run("check", str(content))
 
@@ -424,6 +425,5 @@ def test_check_prints_one_line_per_guide_with_its_counts(tmp_path: Path) -> None
         f"{content / 'sql' / 'sets.md'}: 2 questions; sections: no section 2; "
         "difficulty: Easy 2; 0 warnings",
     ]
-    assert (
-        stderr == f"{content / 'sql' / 'broken.md'}:3: error: question 1 'Q' has no answer field\n"
-    )
+    message = "no questions found (expected headings like '### 1. Title')"
+    assert stderr == f"{content / 'sql' / 'broken.md'}:1: error: {message}\n"

@@ -15,7 +15,7 @@ from interview_deck.frontmatter import (
     is_readable_line,
     read_front_matter,
 )
-from interview_deck.parse.recognise import is_question_line
+from interview_deck.parse.questions import is_question_line
 
 # A fence line: up to three spaces, three or more backticks or tildes, then an info string.
 FENCE_LINE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\s`]*)[^`]*$")

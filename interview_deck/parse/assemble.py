@@ -23,14 +23,11 @@ from interview_deck.parse.fields import (
     join_lines,
     strip_label,
 )
+from interview_deck.parse.headings import Heading
 from interview_deck.parse.naming import name_difficulty, strip_emphasis
 from interview_deck.parse.outline import Outline
-from interview_deck.parse.recognise import (
-    Heading,
-    find_titled_prompt,
-    is_intro_heading,
-    read_question_title,
-)
+from interview_deck.parse.questions import find_titled_prompt, read_question_title
+from interview_deck.parse.recognise import is_intro_heading
 from interview_deck.parse.vocabulary import Flag, Role, clean_label, is_question_label, lookup_label
 
 

@@ -9,7 +9,7 @@ from markdown_it.token import Token
 from interview_deck.model import Field
 from interview_deck.parse.blocks import Block, quote_blocks, read_items
 from interview_deck.parse.naming import STATED_DIFFICULTY, find_trailing_difficulty, name_difficulty
-from interview_deck.parse.recognise import asks_something
+from interview_deck.parse.questions import asks_something
 from interview_deck.parse.vocabulary import (
     Flag,
     LabelMatch,

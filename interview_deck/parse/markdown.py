@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block import fence as read_commonmark_fence
 
-from interview_deck.parse.recognise import is_question_line
+from interview_deck.parse.questions import is_question_line
 from interview_deck.parse.vocabulary import match_label
 
 SAFE_SCHEMES = {"http", "https", "mailto"}

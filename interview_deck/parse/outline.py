@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from interview_deck.parse.blocks import Block
+from interview_deck.parse.headings import PART_MARK, Heading, HeadingScan
 from interview_deck.parse.naming import (
     CONTENTS_HEADING,
     SECTION_NAME,
@@ -19,13 +20,8 @@ from interview_deck.parse.naming import (
     name_section,
     strip_emphasis,
 )
-from interview_deck.parse.recognise import (
-    HEADING_RULES,
-    PART_MARK,
-    Heading,
-    HeadingScan,
-    is_bold_line,
-)
+from interview_deck.parse.questions import is_bold_line
+from interview_deck.parse.recognise import HEADING_RULES
 from interview_deck.parse.vocabulary import LEADING_SYMBOLS
 
 

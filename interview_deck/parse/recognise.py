@@ -9,29 +9,38 @@ its name is recorded. The rules for what is inside a question are in `body.py`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
 
 from markdown_it.token import Token
 
 from interview_deck.parse.blocks import Block, read_items
+from interview_deck.parse.headings import (
+    BOLD_LINE_RANK,
+    BOLD_QUESTION_RANK,
+    PART_MARK,
+    Heading,
+    HeadingScan,
+    Rule,
+)
 from interview_deck.parse.naming import (
-    BRACKETED_DIFFICULTY,
-    LEADING_DIFFICULTY,
-    LEADING_EMOJI,
     SECTION_NAME,
     TOPIC_PHRASE,
     clip_name,
-    find_trailing_difficulty,
     name_difficulty,
     name_section,
     strip_emphasis,
-    strip_trailing_symbols,
+)
+from interview_deck.parse.questions import (
+    BOLD_NUMBER,
+    PLAIN_NUMBER,
+    SUB_NUMBER,
+    asks_something,
+    is_bold_line,
+    match_question_heading,
+    read_bold_question,
+    read_number,
 )
 from interview_deck.parse.vocabulary import (
-    LABEL,
-    LEADING_SYMBOLS,
     Role,
     clean_label,
     is_answer_label,
@@ -40,38 +49,6 @@ from interview_deck.parse.vocabulary import (
     opens_question,
 )
 
-# "7. Title", "Q7: Title", "Question 7 — Title", "Problem 7: Title", "Coding Challenge 7 —
-# Title"; in "1.2 Title" the question's number is 2.
-QUESTION_WORD = (
-    r"(?:(?:coding|practical|interview)\s+)?(?:q|question|problem|challenge|exercise|task|scenario)"
-)
-QUESTION_HEADING = re.compile(
-    rf"^(?:{QUESTION_WORD}\s*#?\s*)?(?:\d{{1,3}}\.(?=\d))?(?P<number>\d{{1,9}})"
-    r"\s*(?:[.):\-–—]\s*|\s+)(?P<title>.*)$",
-    re.IGNORECASE,
-)
-# "### Question 7" with the question itself only in the field below.
-BARE_QUESTION_HEADING = re.compile(
-    rf"^{QUESTION_WORD}\s*#?\s*(?P<number>\d{{1,9}})\s*[.):]?$", re.IGNORECASE
-)
-# "Q: Title", "Question: Title": a question marked as one, without a number.
-MARKED_QUESTION = re.compile(r"^(?:q|question)\s*[:.)\-–—]\s*(?P<title>\S.*)$", re.IGNORECASE)
-# A bold line that names a part of the guide: "Section 1: Core Concepts", "Part B — Coding".
-PART_MARK = re.compile(r"^(?:section|part|chapter)\s+\w{1,4}\b\s*[:.)\-–—]", re.IGNORECASE)
-# "**Q7.** Title", "**Question 7:** Title": a number in bold, then the question.
-BOLD_NUMBER = re.compile(
-    r"^(?:\*\*|__)(?P<number>(?:q|question)\s*#?\s*\d{1,9})\s*(?P<mark>[.:)]?)\s*(?:\*\*|__)"
-    r"\s*[.:)]?\s*(?=\S)",
-    re.IGNORECASE,
-)
-# A numbered title inside a label, as in `**7. Fetch URLs:** Fetch a list of URLs.`
-NUMBERED = re.compile(r"^\d{1,9}[.)]\s*\S")
-# Keycap digits, "1️⃣" or "1️⃣2️⃣", and "🔟", as LLMs number headings with them.
-KEYCAP = re.compile(r"^((?:\d\ufe0f?\u20e3)+|\U0001f51f)\s*")
-# "5 Tips for the Interview": a number and a word, with no stop between.
-PLAIN_NUMBER = re.compile(r"^\d{1,9}\s+[^\W\d]")
-# "3.1 Why it matters": a part of question 3.
-SUB_NUMBER = re.compile(r"^\d{1,3}\.\d{1,3}\b")
 # A bold line naming a section or level: "I. Theory (20 Questions)", "A. Easy", "Coding".
 MARKER = re.compile(r"^(?:[IVX]{1,6}|[A-Z]|\d{1,2})[.)]\s+\S")
 INTRO_HEADING = re.compile(
@@ -79,141 +56,6 @@ INTRO_HEADING = re.compile(
     r"|how\s+to\s+use\s+this\s+guide|how\s+(?:this|the)\s+guide\s+is|(?:guide\s+)?format\b)",
     re.IGNORECASE,
 )
-
-Origin = Literal["heading", "bold line", "list item", "table row"]
-# Bold lines rank below every real heading, and bold or listed questions below those.
-BOLD_LINE_RANK = 7
-BOLD_QUESTION_RANK = 8
-
-
-@dataclass
-class Heading:
-    """A block that divides a guide: a heading, a bold line or a list item that is a question.
-
-    `depth` is a real heading's level (0 for the others); `rank` orders all of them, deeper
-    being larger. `rule` names the recogniser that read it.
-    """
-
-    origin: Origin
-    depth: int
-    rank: int
-    text: str
-    line: int
-    is_question: bool
-    rule: str
-    # The inner blocks of a question written as a list item, after its title.
-    item: list[Block] = field(default_factory=list, repr=False)
-
-    @property
-    def difficulty(self) -> str | None:
-        """The difficulty a level names, or a section after its name: "## Theory — Easy".
-
-        A difficulty word inside a section's name ("## Hard Links") is not one.
-        """
-        if self.is_level:
-            return name_difficulty(self.text)
-        text = clip_name(self.text)
-        set_apart = find_trailing_difficulty(text) or BRACKETED_DIFFICULTY.search(text)
-        if self.is_question:
-            return None
-        if set_apart:
-            return name_difficulty(set_apart["difficulty"])
-        # "Part A — Easy Questions" is a part named by its level ("Part 2: Advanced Concepts"
-        # is named by its subject).
-        only_level = self.is_part and not name_section(text, keep_difficulty=False)
-        return name_difficulty(text) if only_level else None
-
-    @property
-    def is_part(self) -> bool:
-        """True for a heading that names a part of the guide: "Part 2 — Coding"."""
-        return PART_MARK.match(LEADING_SYMBOLS.sub("", self.text)) is not None
-
-    @property
-    def is_level(self) -> bool:
-        """True for a heading that only names a difficulty: "## Easy Level (6 Questions)".
-
-        "## Part 1 — Beginner" is a part that its level names: a section, not a level.
-        """
-        named = not self.is_question and name_difficulty(self.text) is not None
-        if self.is_part and not re.search(r"\blevel\b", self.text, re.IGNORECASE):
-            return False
-        return named and not name_section(self.text, keep_difficulty=False)
-
-
-@dataclass
-class HeadingScan:
-    """What the heading rules know of the blocks before the one they read."""
-
-    blocks: list[Block]
-    headings: list[Heading] = field(default_factory=list)
-    # Lines of questions that a label right under them confirms.
-    labelled_lines: set[int] = field(default_factory=set)
-    # The number of the last question so far.
-    number: int = 0
-    last_question: Heading | None = None
-    # True once an answer label follows the last question.
-    answered: bool = False
-    # True while the blocks read belong to the last question: only deeper headings came since.
-    in_question: bool = False
-
-    def add(self, heading: Heading) -> None:
-        """Add a heading the rules read, keeping track of the question it may be in."""
-        self.headings.append(heading)
-        if heading.is_question:
-            # As the assembler does, an unnumbered question counts on from the last.
-            numbered = match_question_heading(heading.text)
-            number = read_number(numbered) if numbered else None
-            self.number = number if number is not None else self.number + 1
-            self.last_question, self.answered, self.in_question = heading, False, True
-        elif self.last_question and heading.rank <= self.last_question.rank:
-            self.in_question = False
-
-
-HeadingRule = Callable[[HeadingScan, int], list[Heading] | None]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A named recogniser."""
-
-    name: str
-    kinds: tuple[str, ...]
-    read: HeadingRule
-
-
-def match_question_heading(text: str) -> re.Match[str] | None:
-    """Match a numbered question heading: "7. Title", "Q7: Title", "🔹 7. Title", "7️⃣ Title"."""
-    # Runs of spaces are folded first: some of these patterns would backtrack over them.
-    text = " ".join(text.split())
-    keycap = KEYCAP.match(text)
-    if keycap:
-        number = "10" if keycap[1] == "\U0001f51f" else re.sub(r"\D", "", keycap[1])
-        text = f"{number}. {text[keycap.end() :]}"
-    # "🔸 **Scenario 1: ...**": emphasis inside the symbols.
-    text = strip_emphasis(LEADING_SYMBOLS.sub("", text))
-    return (
-        QUESTION_HEADING.match(text)
-        or BARE_QUESTION_HEADING.match(text)
-        or MARKED_QUESTION.match(text)
-    )
-
-
-def read_number(match: re.Match[str]) -> int | None:
-    """Return the number a question heading gives, if it gives one ("Q: Title" does not)."""
-    number = match.groupdict().get("number")
-    return int(number) if number else None
-
-
-# An ATX heading line and its text (the question recogniser ignores a closing run of #).
-HEADING_LINE = re.compile(r"^ {0,3}(?P<marks>#{1,6})[ \t]+(?P<text>.*)$")
-
-
-def is_question_line(line: str, min_depth: int = 1) -> bool:
-    """True for a line that is a numbered question heading, "### 7. Title", `min_depth` deep."""
-    heading = HEADING_LINE.match(line)
-    if heading is None or len(heading["marks"]) < min_depth:
-        return False
-    return match_question_heading(strip_emphasis(heading["text"])) is not None
 
 
 def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:
@@ -439,33 +281,6 @@ def inline_lines(block: Block) -> list[str]:
     return [line for t in block.tokens if t.type == "inline" for line in t.content.split("\n")]
 
 
-def read_bold_question(content: str) -> str:
-    """Return the heading a one-line bold paragraph stands for, if it is numbered, else "".
-
-    `**7. Title**` is "7. Title", `**Q7.** Title` is "Q7. Title", and `**7. Title:** Do X`
-    is "7. Title" (its prompt, "Do X", is read with the question's fields).
-    """
-    if "\n" in content or not content.startswith(("**", "__")):
-        return ""
-    unbolded = BOLD_NUMBER.sub(r"\g<number>\g<mark> ", content)
-    if unbolded != content:
-        return unbolded
-    if is_bold_line(content):
-        return strip_emphasis(content)
-    label = LABEL.match(content)
-    return label["label"].strip() if label and NUMBERED.match(label["label"]) else ""
-
-
-def is_bold_line(text: str) -> bool:
-    """True for one line of bold text, `**...**`, that is not a label (`**Label:**`)."""
-    return (
-        text.startswith(("**", "__"))
-        and "\n" not in text
-        and re.fullmatch(r"(\*\*|__)[^*_].*\1", text) is not None
-        and match_label(text) is None
-    )
-
-
 def is_bold_marker(content: str) -> bool:
     """True for a bold line that names a section or level: `**I. Theory**`, `**A. Easy**`."""
     if not is_bold_line(content):
@@ -512,51 +327,6 @@ def find_first_label(blocks: list[Block], start: int) -> str:
         if lookup_label(label).role is not Role.METADATA:
             return label
     return ""
-
-
-@dataclass(frozen=True)
-class QuestionTitle:
-    """What a question's heading says: its number (if any), title and difficulty (if any)."""
-
-    number: int | None
-    title: str
-    difficulty: str | None
-
-
-def read_question_title(text: str) -> QuestionTitle:
-    """Read a question heading: "Q3 (Easy): Title", "7. Title — 🔴 Hard", "Title"."""
-    match = match_question_heading(text)
-    title = (match.groupdict().get("title") or "").strip() if match else text
-    colour = LEADING_EMOJI.match(text)
-    difficulty = colour["difficulty"] if colour else None
-    for found in (LEADING_DIFFICULTY.search(title), find_trailing_difficulty(title)):
-        if found:
-            difficulty = name_difficulty(found["difficulty"])
-            title = strip_trailing_symbols(title[: found.start()] + title[found.end() :]).strip()
-    number = read_number(match) if match else None
-    return QuestionTitle(number, strip_emphasis(title), difficulty)
-
-
-def find_titled_prompt(line: str) -> int | None:
-    """Return where the title ends in `**7. Fetch URLs:** Fetch a list.`, whose rest is a prompt."""
-    found = LABEL.match(line)
-    return found.end() if found else None
-
-
-# The first words of a prompt that asks for something without a question mark.
-ASKING_WORDS = re.compile(
-    r"^\W*(?:write|implement|create|design|build|given|find|explain|describe|compare|list|name"
-    r"|show|return|reverse|convert|define|modify|refactor|fix|debug|how|what|why|when|which"
-    r"|where|who|can|could|should|is|are|do|does)\b",
-    re.IGNORECASE,
-)
-
-
-def asks_something(text: str, strictly: bool = False) -> bool:
-    """True for a paragraph that asks: it ends with "?" or, unless `strictly`, opens like a
-    question or a task ("Write ...", "Explain ...")."""
-    ending = text.rstrip(" *_)`\n")
-    return ending.endswith("?") or (not strictly and ASKING_WORDS.match(text) is not None)
 
 
 def is_intro_heading(text: str) -> bool:

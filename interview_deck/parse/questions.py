@@ -1,0 +1,174 @@
+"""Questions in a heading's or a line's text: numbers, "Q" marks, titles and difficulties.
+
+These read text, not blocks: the heading rules, the fence rule and the chat wrapper check
+(`read.py`) all ask them whether a line is a question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from interview_deck.parse.naming import (
+    LEADING_DIFFICULTY,
+    LEADING_EMOJI,
+    find_trailing_difficulty,
+    name_difficulty,
+    strip_emphasis,
+    strip_trailing_symbols,
+)
+from interview_deck.parse.vocabulary import LABEL, LEADING_SYMBOLS, match_label
+
+# "7. Title", "Q7: Title", "Question 7 — Title", "Problem 7: Title", "Coding Challenge 7 —
+# Title"; in "1.2 Title" the question's number is 2.
+QUESTION_WORD = (
+    r"(?:(?:coding|practical|interview)\s+)?(?:q|question|problem|challenge|exercise|task|scenario)"
+)
+
+
+QUESTION_HEADING = re.compile(
+    rf"^(?:{QUESTION_WORD}\s*#?\s*)?(?:\d{{1,3}}\.(?=\d))?(?P<number>\d{{1,9}})"
+    r"\s*(?:[.):\-–—]\s*|\s+)(?P<title>.*)$",
+    re.IGNORECASE,
+)
+
+
+# "### Question 7" with the question itself only in the field below.
+BARE_QUESTION_HEADING = re.compile(
+    rf"^{QUESTION_WORD}\s*#?\s*(?P<number>\d{{1,9}})\s*[.):]?$", re.IGNORECASE
+)
+
+
+# "Q: Title", "Question: Title": a question marked as one, without a number.
+MARKED_QUESTION = re.compile(r"^(?:q|question)\s*[:.)\-–—]\s*(?P<title>\S.*)$", re.IGNORECASE)
+
+
+# "**Q7.** Title", "**Question 7:** Title": a number in bold, then the question.
+BOLD_NUMBER = re.compile(
+    r"^(?:\*\*|__)(?P<number>(?:q|question)\s*#?\s*\d{1,9})\s*(?P<mark>[.:)]?)\s*(?:\*\*|__)"
+    r"\s*[.:)]?\s*(?=\S)",
+    re.IGNORECASE,
+)
+
+
+# A numbered title inside a label, as in `**7. Fetch URLs:** Fetch a list of URLs.`
+NUMBERED = re.compile(r"^\d{1,9}[.)]\s*\S")
+
+
+# Keycap digits, "1️⃣" or "1️⃣2️⃣", and "🔟", as LLMs number headings with them.
+KEYCAP = re.compile(r"^((?:\d\ufe0f?\u20e3)+|\U0001f51f)\s*")
+
+
+# "5 Tips for the Interview": a number and a word, with no stop between.
+PLAIN_NUMBER = re.compile(r"^\d{1,9}\s+[^\W\d]")
+
+
+# "3.1 Why it matters": a part of question 3.
+SUB_NUMBER = re.compile(r"^\d{1,3}\.\d{1,3}\b")
+
+
+def match_question_heading(text: str) -> re.Match[str] | None:
+    """Match a numbered question heading: "7. Title", "Q7: Title", "🔹 7. Title", "7️⃣ Title"."""
+    # Runs of spaces are folded first: some of these patterns would backtrack over them.
+    text = " ".join(text.split())
+    keycap = KEYCAP.match(text)
+    if keycap:
+        number = "10" if keycap[1] == "\U0001f51f" else re.sub(r"\D", "", keycap[1])
+        text = f"{number}. {text[keycap.end() :]}"
+    # "🔸 **Scenario 1: ...**": emphasis inside the symbols.
+    text = strip_emphasis(LEADING_SYMBOLS.sub("", text))
+    return (
+        QUESTION_HEADING.match(text)
+        or BARE_QUESTION_HEADING.match(text)
+        or MARKED_QUESTION.match(text)
+    )
+
+
+def read_number(match: re.Match[str]) -> int | None:
+    """Return the number a question heading gives, if it gives one ("Q: Title" does not)."""
+    number = match.groupdict().get("number")
+    return int(number) if number else None
+
+
+# An ATX heading line and its text (the question recogniser ignores a closing run of #).
+HEADING_LINE = re.compile(r"^ {0,3}(?P<marks>#{1,6})[ \t]+(?P<text>.*)$")
+
+
+def is_question_line(line: str, min_depth: int = 1) -> bool:
+    """True for a line that is a numbered question heading, "### 7. Title", `min_depth` deep."""
+    heading = HEADING_LINE.match(line)
+    if heading is None or len(heading["marks"]) < min_depth:
+        return False
+    return match_question_heading(strip_emphasis(heading["text"])) is not None
+
+
+def read_bold_question(content: str) -> str:
+    """Return the heading a one-line bold paragraph stands for, if it is numbered, else "".
+
+    `**7. Title**` is "7. Title", `**Q7.** Title` is "Q7. Title", and `**7. Title:** Do X`
+    is "7. Title" (its prompt, "Do X", is read with the question's fields).
+    """
+    if "\n" in content or not content.startswith(("**", "__")):
+        return ""
+    unbolded = BOLD_NUMBER.sub(r"\g<number>\g<mark> ", content)
+    if unbolded != content:
+        return unbolded
+    if is_bold_line(content):
+        return strip_emphasis(content)
+    label = LABEL.match(content)
+    return label["label"].strip() if label and NUMBERED.match(label["label"]) else ""
+
+
+def is_bold_line(text: str) -> bool:
+    """True for one line of bold text, `**...**`, that is not a label (`**Label:**`)."""
+    return (
+        text.startswith(("**", "__"))
+        and "\n" not in text
+        and re.fullmatch(r"(\*\*|__)[^*_].*\1", text) is not None
+        and match_label(text) is None
+    )
+
+
+@dataclass(frozen=True)
+class QuestionTitle:
+    """What a question's heading says: its number (if any), title and difficulty (if any)."""
+
+    number: int | None
+    title: str
+    difficulty: str | None
+
+
+def read_question_title(text: str) -> QuestionTitle:
+    """Read a question heading: "Q3 (Easy): Title", "7. Title — 🔴 Hard", "Title"."""
+    match = match_question_heading(text)
+    title = (match.groupdict().get("title") or "").strip() if match else text
+    colour = LEADING_EMOJI.match(text)
+    difficulty = colour["difficulty"] if colour else None
+    for found in (LEADING_DIFFICULTY.search(title), find_trailing_difficulty(title)):
+        if found:
+            difficulty = name_difficulty(found["difficulty"])
+            title = strip_trailing_symbols(title[: found.start()] + title[found.end() :]).strip()
+    number = read_number(match) if match else None
+    return QuestionTitle(number, strip_emphasis(title), difficulty)
+
+
+def find_titled_prompt(line: str) -> int | None:
+    """Return where the title ends in `**7. Fetch URLs:** Fetch a list.`, whose rest is a prompt."""
+    found = LABEL.match(line)
+    return found.end() if found else None
+
+
+# The first words of a prompt that asks for something without a question mark.
+ASKING_WORDS = re.compile(
+    r"^\W*(?:write|implement|create|design|build|given|find|explain|describe|compare|list|name"
+    r"|show|return|reverse|convert|define|modify|refactor|fix|debug|how|what|why|when|which"
+    r"|where|who|can|could|should|is|are|do|does)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_something(text: str, strictly: bool = False) -> bool:
+    """True for a paragraph that asks: it ends with "?" or, unless `strictly`, opens like a
+    question or a task ("Write ...", "Explain ...")."""
+    ending = text.rstrip(" *_)`\n")
+    return ending.endswith("?") or (not strictly and ASKING_WORDS.match(text) is not None)

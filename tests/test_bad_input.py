@@ -140,6 +140,11 @@ ODD_GUIDES = {
         "7: warning: code fence '```' opened here is never closed; it ends at the end of the "
         "guide: close it with ```",
     ),
+    "an answer under a heading that is no question": (
+        GOOD + "\n## Notes\n\n**Answer:** stray.\n",
+        "9: warning: this 'Answer' label belongs to no question, so it is left out; "
+        "number the heading above it to make it a question",
+    ),
     "numbering that skips": (
         GOOD + "\n### 3. R\n**Answer:** Yes.\n",
         "7: warning: numbering skips from 1 to 3; check that no question above was left out",

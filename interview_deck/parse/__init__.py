@@ -56,7 +56,8 @@ def parse_guide(source: Source) -> Guide:
     outline = outline_guide(blocks)
     # assemble: the blocks before the chat's goodbye, folded into questions
     outro, asides = find_chat_outro(blocks, lines), find_chat_asides(blocks, lines)
-    assembly = assemble_blocks(lines, blocks, outline, outro, asides)
+    assembly = assemble_blocks(path, lines, blocks, outline, outro, asides)
+    problems += assembly.problems
     # fields: each question's card sides
     finished = [finish_question(path, lines, d) for d in assembly.drafts]
     problems += [p for f in finished for p in f.problems]

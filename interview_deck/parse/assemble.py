@@ -28,13 +28,21 @@ from interview_deck.parse.naming import name_difficulty, strip_emphasis
 from interview_deck.parse.outline import Outline
 from interview_deck.parse.questions import find_titled_prompt, read_question_title
 from interview_deck.parse.recognise import is_intro_heading
-from interview_deck.parse.vocabulary import Flag, Role, clean_label, is_question_label, lookup_label
+from interview_deck.parse.vocabulary import (
+    Flag,
+    Role,
+    clean_label,
+    is_question_label,
+    lookup_label,
+    match_label,
+)
 
 
 @dataclass
 class Assembly:
     """Where the fold is in the guide, and what it has gathered so far."""
 
+    path: Path
     lines: list[str]
     outline: Outline
     drafts: list[QuestionDraft] = field(default_factory=list)
@@ -48,6 +56,9 @@ class Assembly:
     part: int = 0
     current: QuestionDraft | None = None
     in_intro: bool = False
+    # Set once a warning says that what follows a heading is left out; a heading clears it.
+    warned_left_out: bool = False
+    problems: list[Problem] = field(default_factory=list)
 
     def read(self, block: Block | Heading, role: str, rule: str) -> None:
         """Record how a block was read."""
@@ -65,10 +76,15 @@ class Assembly:
 
 
 def assemble_blocks(
-    lines: list[str], blocks: list[Block], outline: Outline, outro: int, asides: set[int]
+    path: Path,
+    lines: list[str],
+    blocks: list[Block],
+    outline: Outline,
+    outro: int,
+    asides: set[int],
 ) -> Assembly:
     """Fold the blocks before the chat's outro into questions, leaving out the chat's asides."""
-    state = Assembly(lines, outline)
+    state = Assembly(path, lines, outline)
     for position, block in enumerate(blocks):
         headings = outline.headings_at(block.line)
         if position in asides:
@@ -110,7 +126,7 @@ def add_heading(state: Assembly, block: Block, heading: Heading) -> None:
         current.fields.append(FieldDraft(label, block.line, "", block.last_line, from_heading=True))
         state.read(heading, "field", f"{heading.rule} inside a question")
         return
-    state.current = None
+    state.current, state.warned_left_out = None, False
     is_title = heading is state.outline.title
     state.in_intro = is_title or (not heading.is_question and is_intro_heading(heading.text))
     if state.in_intro:
@@ -192,6 +208,7 @@ def add_body_block(state: Assembly, block: Block) -> None:
         state.read(block, "intro", block.kind)
     elif state.current is None:
         state.read(block, "ignored", "outside any question")
+        warn_left_out(state, block)
     else:
         first = state.lines[block.line - 1]
         whole = " ".join(source_text(state.lines, block).split()) if block.is_paragraph else ""
@@ -201,6 +218,24 @@ def add_body_block(state: Assembly, block: Block) -> None:
             if role is not None:
                 state.read(block, role, rule.name)
                 break
+
+
+def warn_left_out(state: Assembly, block: Block) -> None:
+    """Warn once per heading about a label or code that no question holds, so it is left out.
+
+    Notes and a chat's lines outside the questions are left out without a word; a label or
+    a code block there is more likely a question whose heading was not recognised.
+    """
+    label = match_label(state.lines[block.line - 1]) if block.is_paragraph else None
+    what = f"'{label.name}' label" if label else "code block" if block.kind == "fence" else ""
+    if not what or state.warned_left_out:
+        return
+    state.warned_left_out = True
+    message = (
+        f"this {what} belongs to no question, so it is left out; "
+        "number the heading above it to make it a question"
+    )
+    state.problems.append(Problem(state.path, block.line, "warning", message))
 
 
 def finish_question(path: Path, lines: list[str], draft: QuestionDraft) -> FinishedQuestion:

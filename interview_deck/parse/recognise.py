@@ -62,8 +62,10 @@ def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:
     """Heading rule: "### 7. Title", or a heading with a question label right under it.
 
     Inside a question, "#### 3.1 Why it matters", "#### 1. Tokenize" (under a question a
-    label confirmed) and "#### Follow-up" over a `**Question:**` are parts of it, and so is
-    "### Solution" over `**Code:**`. A label under them makes them questions.
+    label confirmed, or one that asks while the sub-heading does not) and "#### Follow-up"
+    over a `**Question:**` are parts of it, and so is "### Solution" over `**Code:**`. A
+    label under them makes them questions. A heading that asks ("### Bonus: Why?") with
+    text under it is a question too.
     """
     block = scan.blocks[i]
     text = strip_emphasis(block.text.strip())
@@ -76,7 +78,8 @@ def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:
     last = scan.last_question
     inside = last is not None and block.depth > last.rank
     confirmed = last is not None and last.line in scan.labelled_lines
-    if inside and numbered and not label_follows and (SUB_NUMBER.match(text) or confirmed):
+    steps = last is not None and asks_something(last.text, True) and not asks_something(text, True)
+    if inside and numbered and not label_follows and (SUB_NUMBER.match(text) or confirmed or steps):
         numbered = None
     # "## 5 Tips for the Interview": a number without a stop needs a label under it.
     if numbered and PLAIN_NUMBER.match(text) and not label_follows:
@@ -87,7 +90,8 @@ def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:
     # "# Redis Interview Questions" over `Q: ...` lines is the guide's title, not a question.
     titled = TOPIC_PHRASE.search(clip_name(text)) is not None
     may_ask = bool(numbered) or not (inside or titled or lookup_label(clean_label(text)).is_known)
-    labelled = may_ask and label_follows and not intro
+    asks = asks_something(text, True) and below is not None and below.kind != "heading"
+    labelled = may_ask and (label_follows or asks) and not intro
     if labelled:
         scan.labelled_lines.add(block.line)
     is_question = bool(numbered) or labelled

@@ -76,6 +76,7 @@ def check_guide(path: Path) -> GuideResult:
     from interview_deck.images import find_images
     from interview_deck.parse import parse_guide
     from interview_deck.read import read_source
+    from interview_deck.render import find_formula_problems
 
     try:
         source = read_source(path)
@@ -83,7 +84,8 @@ def check_guide(path: Path) -> GuideResult:
         _, image_warnings = find_images(source)
     except GuideError as e:
         return GuideResult(path, tuple(e.problems))
-    return GuideResult(path, guide.warnings + image_warnings, len(guide.questions))
+    warnings = guide.warnings + image_warnings + find_formula_problems(guide)
+    return GuideResult(path, warnings, len(guide.questions))
 
 
 def build_guide(
@@ -98,7 +100,7 @@ def build_guide(
     from interview_deck.parse import parse_guide
     from interview_deck.pdf import require_chromium, write_pdf
     from interview_deck.read import read_source
-    from interview_deck.render import render_guide
+    from interview_deck.render import find_formula_problems, render_guide
     from interview_deck.sheet import render_sheet
     from interview_deck.write import output_timestamp, write_apkg, write_text
 
@@ -111,6 +113,8 @@ def build_guide(
         images, image_warnings = find_images(source)
         # render: Markdown and code to HTML, once for both outputs
         rendered = render_guide(guide, {i.src: i.media_name for i in images}, highlighted)
+        # formulas: those shown as written, not as math (rendering has read them already)
+        formula_warnings = find_formula_problems(guide)
         # model: the notes of the deck, and the cheat sheet's page
         deck = render_deck(rendered, options.parent)
         if images:
@@ -133,7 +137,7 @@ def build_guide(
             outputs += (pdf,)
     except GuideError as e:
         return GuideResult(path, tuple(e.problems))
-    warnings = guide.warnings + image_warnings
+    warnings = guide.warnings + image_warnings + formula_warnings
     inputs = tuple(i.path for i in images)
     counts = len(guide.questions), len(deck.notes)
     return GuideResult(path, warnings, *counts, outputs, inputs, highlighted=rendered.code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -16,12 +17,19 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core import inline as parse_inline_rule
 from markdown_it.rules_core import text_join as join_text_rule
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from interview_deck.errors import Problem
+from interview_deck.mathml import FORMULA_TOKENS, add_math_rules, convert_formula
 from interview_deck.model import Field, Guide, Question
 from interview_deck.parse import is_answer_label, is_safe_link
 from interview_deck.patterns import SAFE_SCHEMES
+
+WORD = re.compile(r"\w+")
+# What a formula opens with: a token without any of these has no formula in it.
+FORMULA_OPENERS = ("$", "\\(", "\\[")
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,56 @@ def render_question(
     )
 
 
+def find_formula_problems(guide: Guide) -> tuple[Problem, ...]:
+    """Return a warning, at its line, for each formula that is shown as written, not as math."""
+    markdown = create_renderer()
+    problems: list[Problem] = []
+
+    def check(tokens: Sequence[Token], first_line: int) -> None:
+        # `first_line` is the 1-based line that the tokens' 0-based line 0 stands for.
+        inlines = [
+            t
+            for t in tokens
+            if t.type == "inline" and any(opener in t.content for opener in FORMULA_OPENERS)
+        ]
+        parse_inline(markdown, inlines)
+        found = [(t, inline) for inline in inlines for t in inline.children or ()]
+        found += [(t, t) for t in tokens if t.type in FORMULA_TOKENS]
+        for formula, holder in found:
+            if formula.type not in FORMULA_TOKENS:
+                continue
+            if convert_formula(formula.content, FORMULA_TOKENS[formula.type]) is not None:
+                continue
+            offset = (formula.meta or {}).get("offset", 0)
+            line = first_line + (holder.map[0] if holder.map else 0)
+            line += holder.content.count("\n", 0, offset) if holder is not formula else 0
+            source = (formula.meta or {}).get("source") or formula.content
+            problems.append(Problem(guide.path, line, "warning", describe_refused(source)))
+
+    def check_text(tokens: Sequence[Token], text: str, line: int) -> None:
+        # Guides built by hand have text but no tokens; their lines count from the field's.
+        if tokens:
+            check(tokens, 1)
+        elif any(opener in text for opener in FORMULA_OPENERS):
+            check(markdown.parse(text), line)
+
+    check_text(guide.intro_tokens, guide.intro, 1)
+    for question in guide.questions:
+        if any(opener in question.title for opener in FORMULA_OPENERS):
+            check(markdown.parseInline(question.title), question.line)
+        for f in question.fields:
+            check_text(f.tokens, f.body, f.line)
+    return tuple(problems)
+
+
+def describe_refused(source: str) -> str:
+    """Return the warning for a formula the converter refused, quoting it on one line."""
+    quoted = " ".join(source.split())
+    if len(quoted) > 60:
+        quoted = quoted[:59] + "…"
+    return f"formula '{quoted}' cannot be shown as math; it is shown as written"
+
+
 def parse_inline(markdown: MarkdownIt, tokens: Sequence[Token]) -> None:
     """Parse the inline content of block tokens, once: the structure pass leaves it unparsed."""
     state = StateCore("", markdown, {})
@@ -131,11 +189,32 @@ def create_renderer() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False})
     md.enable(["table", "strikethrough"])
     md.validateLink = is_safe_link  # type: ignore[method-assign]
+    md.inline.ruler.before("emphasis", "dunder", read_dunder)
+    add_math_rules(md)
     md.add_render_rule("link_open", render_link_open)
     md.add_render_rule("link_close", render_link_close)
     md.add_render_rule("image", render_image)
     md.add_render_rule("fence", render_fence)
     return md
+
+
+def read_dunder(state: StateInline, silent: bool) -> bool:
+    """Inline rule: `__init__` or `__FILE__` is a name, not `init` in bold.
+
+    A word that starts and ends with two underscores stays as written; `__bold text__`,
+    with a space inside, is still bold, as CommonMark has it.
+    """
+    start, src = state.pos, state.src
+    if src[start] != "_" or (start > 0 and (src[start - 1].isalnum() or src[start - 1] == "_")):
+        return False
+    match = WORD.match(src, start, state.posMax)
+    name = match.group() if match else ""
+    if not (name.startswith("__") and name.endswith("__") and name.strip("_")):
+        return False
+    if not silent:
+        state.push("text", "", 0).content = name
+    state.pos = match.end() if match else start
+    return True
 
 
 def render_link_open(

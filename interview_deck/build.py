@@ -113,8 +113,8 @@ def build_guide(
         images, image_warnings = find_images(source)
         # render: Markdown and code to HTML, once for both outputs
         rendered = render_guide(guide, {i.src: i.media_name for i in images}, highlighted)
-        # formulas: those shown as written, not as math (rendering has read them already)
-        formula_warnings = find_formula_problems(guide)
+        # formulas: those shown as written, not as math, with their lines
+        formula_warnings = find_formula_problems(guide) if rendered.has_formulas else ()
         # model: the notes of the deck, and the cheat sheet's page
         deck = render_deck(rendered, options.parent)
         if images:

@@ -38,6 +38,9 @@ ELEMENTS = frozenset(
     "math mrow mi mn mo ms mtext mspace msub msup msubsup munder mover munderover mfrac "
     "msqrt mroot mstyle mpadded mphantom mtable mtr mtd menclose merror".split()
 )
+# The elements that take a fixed number of children.
+ARITY = {"mfrac": 2, "mroot": 2, "msub": 2, "msup": 2, "munder": 2, "mover": 2,
+         "msubsup": 3, "munderover": 3}  # fmt: skip
 # Layout attributes only: no href, style, class or colours (a colour is unreadable at night).
 ATTRIBUTES = frozenset(
     "displaystyle scriptlevel mathvariant mathsize stretchy fence form separator accent "
@@ -50,6 +53,9 @@ ATTRIBUTE_VALUE = re.compile(r"[\w .%#+-]*")
 ALIGNED = re.compile(r"\\(begin|end)\{aligned\}")
 # MathJax reads `\(` across elements; no backslash may reach a card's text.
 BACKSLASH, REVERSE_SOLIDUS_OPERATOR = "\\", "\u29f5"
+THIN_SPACE = '<mspace width="0.167em"></mspace>'
+# Elements whose children are a row; the others (scripts, fractions) take a fixed number.
+ROWS = frozenset("math mrow mstyle mtd msqrt mpadded mphantom menclose merror".split())
 
 
 class RefusedFormula(Exception):
@@ -150,6 +156,8 @@ def render_formula(
     """Render a formula as MathML; one the converter refuses is shown as its source, as code."""
     token = tokens[idx]
     display = FORMULA_TOKENS[token.type]
+    if isinstance(env.get("formulas"), list):
+        env["formulas"].append(token)
     mathml = convert_formula(token.content, display)
     if mathml is None:
         source = (token.meta or {}).get("source") or f"{token.markup}{token.content}{token.markup}"
@@ -187,7 +195,8 @@ def write_mathml(element: Element, display: bool) -> str:
 def write_element(element: Element, parts: list[str], extra: str = "") -> None:
     """Append one element, its text and its children, keeping only allowed attributes."""
     tag = element.tag
-    if tag not in ELEMENTS:
+    if tag not in ELEMENTS or len(element) != ARITY.get(tag, len(element)):
+        # `\frac{1}` gives a fraction with one part, which no browser can draw.
         raise RefusedFormula(tag)
     attributes = "".join(
         f' {name}="{html.escape(value)}"'
@@ -196,10 +205,26 @@ def write_element(element: Element, parts: list[str], extra: str = "") -> None:
     )
     parts.append(f"<{tag}{attributes}{extra}>")
     parts.append(write_text(element.text))
-    for child in element:
+    children = list(element)
+    for i, child in enumerate(children):
+        # TeX sets a thin space around `\log` in `n \log n`; latex2mathml writes a bare <mi>.
+        spaced = tag in ROWS and is_function_name(child)
+        before, after = children[i - 1] if i else None, children[i + 1 : i + 2]
+        if spaced and before is not None and before.tag != "mo" and not is_function_name(before):
+            parts.append(THIN_SPACE)
         write_element(child, parts)
+        if spaced and after and after[0].tag != "mo":
+            parts.append(THIN_SPACE)
         parts.append(write_text(child.tail))
     parts.append(f"</{tag}>")
+
+
+def is_function_name(element: Element) -> bool:
+    """True for `\\log` or `\\sin` as latex2mathml writes them, alone or with a subscript."""
+    if element.tag in ("msub", "msup", "msubsup") and len(element):
+        return is_function_name(element[0])
+    text = element.text or ""
+    return element.tag == "mi" and len(text) > 1 and text.isalpha()
 
 
 def write_text(text: str | None) -> str:

@@ -28,8 +28,10 @@ from interview_deck.parse import is_answer_label, is_safe_link
 from interview_deck.patterns import SAFE_SCHEMES
 
 WORD = re.compile(r"\w+")
-# What a formula opens with: a token without any of these has no formula in it.
-FORMULA_OPENERS = ("$", "\\(", "\\[")
+# What a formula opens with: text without any of these has no formula in it.
+FORMULA_OPENER = re.compile(r"\$|\\[(\[]")
+# Text without these needs neither the formula rules nor the dunder rule.
+FORMULA_OR_DUNDER = re.compile(r"\$|\\[(\[]|__")
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class RenderedGuide:
     questions: tuple[RenderedQuestion, ...]
     # Every code block's HTML by hash_code(), for the next build of this guide to reuse.
     code: Mapping[str, str] = field(default_factory=dict)
+    # True if any formula was rendered: only then can find_formula_problems find any.
+    has_formulas: bool = False
 
 
 @dataclass
@@ -91,22 +95,31 @@ def render_guide(
     markdown = create_renderer()
     known = dict(images or {})
     code = CodeBlocks(highlighted or {})
+    # render_formula adds each formula it renders.
+    formulas: list[Token] = []
 
     def render(tokens: Sequence[Token], text: str) -> str:
         # Parsed guides carry their block tokens; parsing the text is for guides built by hand.
-        env = {"images": known, "code": code}
+        env = {"images": known, "code": code, "formulas": formulas}
         if tokens or not text:
-            parse_inline(markdown, tokens)
+            parse_inline(tokens)
             return str(markdown.renderer.render(list(tokens), markdown.options, env))
         return str(markdown.render(text, env))
 
-    questions = tuple(render_question(render, q) for q in guide.questions)
+    def render_title(title: str) -> str:
+        env = {"formulas": formulas}
+        tokens = choose_parser(title).parseInline(title, env)
+        return str(markdown.renderer.render(tokens, markdown.options, env))
+
+    questions = tuple(render_question(render, render_title, q) for q in guide.questions)
     intro = render(guide.intro_tokens, guide.intro)
-    return RenderedGuide(guide, intro, questions, code.used)
+    return RenderedGuide(guide, intro, questions, code.used, bool(formulas))
 
 
 def render_question(
-    render: Callable[[Sequence[Token], str], str], question: Question
+    render: Callable[[Sequence[Token], str], str],
+    render_title: Callable[[str], str],
+    question: Question,
 ) -> RenderedQuestion:
     """Render one question; the main answer is its first Answer or Solution field."""
 
@@ -117,7 +130,7 @@ def render_question(
     main = next((f for f in answers if is_answer_label(f.label)), answers[0] if answers else None)
     return RenderedQuestion(
         question,
-        create_renderer().renderInline(question.title),
+        render_title(question.title),
         tuple(render_field(f) for f in question.prompt_fields),
         render_field(main) if main else None,
         tuple(render_field(f) for f in answers if f is not main),
@@ -127,43 +140,42 @@ def render_question(
 def find_formula_problems(guide: Guide) -> tuple[Problem, ...]:
     """Return a warning, at its line, for each formula that is shown as written, not as math."""
     markdown = create_renderer()
-    problems: list[Problem] = []
-
-    def check(tokens: Sequence[Token], first_line: int) -> None:
-        # `first_line` is the 1-based line that the tokens' 0-based line 0 stands for.
-        inlines = [
-            t
-            for t in tokens
-            if t.type == "inline" and any(opener in t.content for opener in FORMULA_OPENERS)
-        ]
-        parse_inline(markdown, inlines)
-        found = [(t, inline) for inline in inlines for t in inline.children or ()]
-        found += [(t, t) for t in tokens if t.type in FORMULA_TOKENS]
-        for formula, holder in found:
-            if formula.type not in FORMULA_TOKENS:
+    # Each token that holds a formula, with the 1-based line its 0-based line 0 stands for.
+    holders: list[tuple[Token, int]] = []
+    texts = [(guide.intro_tokens, guide.intro, 1)]
+    texts += [(f.tokens, f.body, f.line) for q in guide.questions for f in q.fields]
+    for tokens, text, line in texts:
+        if not tokens and FORMULA_OPENER.search(text):
+            # A guide built by hand has text but no tokens; its lines count from the field's.
+            holders += [(t, line) for t in markdown.parse(text) if holds_formula(t)]
+        elif tokens:
+            holders += [(t, 1) for t in tokens if holds_formula(t)]
+    for q in guide.questions:
+        if FORMULA_OPENER.search(q.title):
+            holders += [(t, q.line) for t in markdown.parseInline(q.title)]
+    if not holders:
+        return ()
+    parse_inline([t for t, _ in holders])
+    problems = []
+    for holder, first_line in holders:
+        inline = holder.type == "inline"
+        for formula in holder.children or () if inline else (holder,):
+            display = FORMULA_TOKENS.get(formula.type)
+            if display is None or convert_formula(formula.content, display) is not None:
                 continue
-            if convert_formula(formula.content, FORMULA_TOKENS[formula.type]) is not None:
-                continue
-            offset = (formula.meta or {}).get("offset", 0)
+            meta = formula.meta or {}
             line = first_line + (holder.map[0] if holder.map else 0)
-            line += holder.content.count("\n", 0, offset) if holder is not formula else 0
-            source = (formula.meta or {}).get("source") or formula.content
-            problems.append(Problem(guide.path, line, "warning", describe_refused(source)))
+            line += holder.content.count("\n", 0, meta.get("offset", 0)) if inline else 0
+            message = describe_refused(meta.get("source") or formula.content)
+            problems.append(Problem(guide.path, line, "warning", message))
+    return tuple(sorted(problems, key=lambda p: p.line))
 
-    def check_text(tokens: Sequence[Token], text: str, line: int) -> None:
-        # Guides built by hand have text but no tokens; their lines count from the field's.
-        if tokens:
-            check(tokens, 1)
-        elif any(opener in text for opener in FORMULA_OPENERS):
-            check(markdown.parse(text), line)
 
-    check_text(guide.intro_tokens, guide.intro, 1)
-    for question in guide.questions:
-        if any(opener in question.title for opener in FORMULA_OPENERS):
-            check(markdown.parseInline(question.title), question.line)
-        for f in question.fields:
-            check_text(f.tokens, f.body, f.line)
-    return tuple(problems)
+def holds_formula(token: Token) -> bool:
+    """True for inline content with a formula opener in it, or a formula block."""
+    if token.type == "inline":
+        return FORMULA_OPENER.search(token.content) is not None
+    return token.type in FORMULA_TOKENS
 
 
 def describe_refused(source: str) -> str:
@@ -174,13 +186,36 @@ def describe_refused(source: str) -> str:
     return f"formula '{quoted}' cannot be shown as math; it is shown as written"
 
 
-def parse_inline(markdown: MarkdownIt, tokens: Sequence[Token]) -> None:
+def parse_inline(tokens: Sequence[Token]) -> None:
     """Parse the inline content of block tokens, once: the structure pass leaves it unparsed."""
-    state = StateCore("", markdown, {})
     # Block rules leave `children` empty; any inline content, once parsed, gives some.
-    state.tokens = [t for t in tokens if t.type == "inline" and not t.children]
-    parse_inline_rule(state)
-    join_text_rule(state)
+    unparsed = [t for t in tokens if t.type == "inline" and not t.children]
+    special = [t for t in unparsed if FORMULA_OR_DUNDER.search(t.content)]
+    plain = [t for t in unparsed if not FORMULA_OR_DUNDER.search(t.content)] if special else unparsed
+    for markdown, group in ((create_renderer(), special), (create_plain_parser(), plain)):
+        if group:
+            state = StateCore("", markdown, {})
+            state.tokens = group
+            parse_inline_rule(state)
+            join_text_rule(state)
+
+
+def choose_parser(text: str) -> MarkdownIt:
+    """Return the parser for some inline text: the renderer's, or the plain one if that will do.
+
+    Most text has no formula and no dunder. Those rules are tried at every punctuation mark,
+    which would cost a tenth of the rendering, so such text is parsed without them.
+    """
+    return create_renderer() if FORMULA_OR_DUNDER.search(text) else create_plain_parser()
+
+
+@cache
+def create_plain_parser() -> MarkdownIt:
+    """Return the renderer's inline parser without the formula and dunder rules."""
+    md = MarkdownIt("commonmark", {"html": False})
+    md.enable(["table", "strikethrough"])
+    md.validateLink = is_safe_link  # type: ignore[method-assign]
+    return md
 
 
 @cache

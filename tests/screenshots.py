@@ -81,6 +81,55 @@ def render_reviewer_page(side_html: str, night: bool, extra_css: str = "") -> st
     )
 
 
+# Runs in the page; returns one message per formula that the browser did not lay out as math.
+# A formula must be drawn as MathML (display `math` or `block math`), have a real size, sit on
+# the text's baseline (a zero-size box placed right after it marks the baseline), stack its
+# fractions and put the limits of a sum above and below it.
+CHECK_FORMULAS_JS = """
+() => {
+  const problems = [];
+  const rect = (e) => e.getBoundingClientRect();
+  [...document.querySelectorAll('math')].forEach((m, i) => {
+    const what = `formula ${i + 1} "${m.textContent.replace(/\\s+/g, ' ').trim().slice(0, 24)}"`;
+    const style = getComputedStyle(m);
+    const block = m.getAttribute('display') === 'block';
+    const expected = block ? 'block math' : 'math';
+    if (style.display !== expected) problems.push(`${what}: display ${style.display}`);
+    const box = rect(m);
+    // Measured against the text around it, so a shrunken formula is caught too.
+    const em = parseFloat(getComputedStyle(m.parentElement).fontSize);
+    if (!(box.width >= 0.5 * em && box.height >= 0.4 * em && box.height <= 6 * em)) {
+      problems.push(`${what}: ${box.width.toFixed(1)}x${box.height.toFixed(1)}px at ${em}px`);
+    }
+    if (!block) {
+      const probe = document.createElement('span');
+      probe.style.cssText = 'display:inline-block;width:0;height:0;padding:0;border:0;margin:0';
+      m.after(probe);
+      const baseline = rect(probe).top;
+      probe.remove();
+      const above = baseline - box.top, below = box.bottom - baseline;
+      if (!(above >= 0.4 * em && above <= 1.6 * em && below >= -1 && below <= 0.7 * em)) {
+        problems.push(`${what}: ${above.toFixed(1)}px above the baseline, ${below.toFixed(1)}px below`);
+      }
+    }
+    for (const f of m.querySelectorAll('mfrac')) {
+      const [top, bottom] = [...f.children].map(rect);
+      if (!(top.height > 0 && bottom.height > 0 && top.bottom <= bottom.top + 1)) {
+        problems.push(`${what}: fraction not stacked`);
+      }
+    }
+    for (const u of m.querySelectorAll('munderover')) {
+      const [base, under, over] = [...u.children].map(rect);
+      if (!(under.top >= base.bottom - 1 && over.bottom <= base.top + 1)) {
+        problems.push(`${what}: limits not above and below`);
+      }
+    }
+  });
+  return problems;
+}
+"""
+
+
 def launch_chromium(playwright: Any, executable: str) -> Any:
     """Launch the system Chromium through Playwright (Playwright adds its own --headless)."""
     flags = [flag for flag in CHROMIUM_FLAGS if flag != "--headless"]

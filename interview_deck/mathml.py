@@ -34,20 +34,22 @@ BRACKETS = {"(": ("\\)", "math_inline"), "[": ("\\]", "math_inline_double")}
 read_dollars = math_inline_dollar(allow_space=False, allow_digits=True, allow_double=True)
 
 # MathML Core, as far as latex2mathml writes it. Anything else means a formula is refused.
-ELEMENTS = frozenset(
-    "math mrow mi mn mo ms mtext mspace msub msup msubsup munder mover munderover mfrac "
-    "msqrt mroot mstyle mpadded mphantom mtable mtr mtd menclose merror".split()
-)
+ELEMENTS = frozenset({
+    "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup", "msubsup",
+    "munder", "mover", "munderover", "mfrac", "msqrt", "mroot", "mstyle", "mpadded",
+    "mphantom", "mtable", "mtr", "mtd", "menclose", "merror",
+})  # fmt: skip
 # The elements that take a fixed number of children.
 ARITY = {"mfrac": 2, "mroot": 2, "msub": 2, "msup": 2, "munder": 2, "mover": 2,
          "msubsup": 3, "munderover": 3}  # fmt: skip
 # Layout attributes only: no href, style, class or colours (a colour is unreadable at night).
-ATTRIBUTES = frozenset(
-    "displaystyle scriptlevel mathvariant mathsize stretchy fence form separator accent "
-    "accentunder largeop movablelimits symmetric minsize maxsize lspace rspace width height "
-    "depth voffset linethickness columnalign rowalign columnspacing rowspacing columnlines "
-    "rowlines frame notation".split()
-)
+ATTRIBUTES = frozenset({
+    "displaystyle", "scriptlevel", "mathvariant", "mathsize", "stretchy", "fence", "form",
+    "separator", "accent", "accentunder", "largeop", "movablelimits", "symmetric", "minsize",
+    "maxsize", "lspace", "rspace", "width", "height", "depth", "voffset", "linethickness",
+    "columnalign", "rowalign", "columnspacing", "rowspacing", "columnlines", "rowlines",
+    "frame", "notation",
+})  # fmt: skip
 ATTRIBUTE_VALUE = re.compile(r"[\w .%#+-]*")
 # latex2mathml sets `aligned` as one run with stray `&`s; `align*` is the same layout to it.
 ALIGNED = re.compile(r"\\(begin|end)\{aligned\}")
@@ -55,7 +57,9 @@ ALIGNED = re.compile(r"\\(begin|end)\{aligned\}")
 BACKSLASH, REVERSE_SOLIDUS_OPERATOR = "\\", "\u29f5"
 THIN_SPACE = '<mspace width="0.167em"></mspace>'
 # Elements whose children are a row; the others (scripts, fractions) take a fixed number.
-ROWS = frozenset("math mrow mstyle mtd msqrt mpadded mphantom menclose merror".split())
+ROWS = frozenset({
+    "math", "mrow", "mstyle", "mtd", "msqrt", "mpadded", "mphantom", "menclose", "merror",
+})  # fmt: skip
 
 
 class RefusedFormula(Exception):
@@ -104,7 +108,7 @@ def read_dollar_formula(state: StateInline, silent: bool) -> bool:
 
 
 def read_bracket_formula(state: StateInline, silent: bool) -> bool:
-    """Read `\\(…\\)` (inline) or `\\[…\\]` (display), before the escape rule drops the backslash."""
+    """Read `\\(…\\)` (inline) or `\\[…\\]` (display) before the escape rule eats the backslash."""
     src, start = state.src, state.pos
     opener = src[start + 1 : start + 2]
     if opener not in BRACKETS:

@@ -190,8 +190,10 @@ def parse_inline(tokens: Sequence[Token]) -> None:
     """Parse the inline content of block tokens, once: the structure pass leaves it unparsed."""
     # Block rules leave `children` empty; any inline content, once parsed, gives some.
     unparsed = [t for t in tokens if t.type == "inline" and not t.children]
-    special = [t for t in unparsed if FORMULA_OR_DUNDER.search(t.content)]
-    plain = [t for t in unparsed if not FORMULA_OR_DUNDER.search(t.content)] if special else unparsed
+    special: list[Token] = []
+    plain: list[Token] = []
+    for token in unparsed:
+        (special if FORMULA_OR_DUNDER.search(token.content) else plain).append(token)
     for markdown, group in ((create_renderer(), special), (create_plain_parser(), plain)):
         if group:
             state = StateCore("", markdown, {})

@@ -289,6 +289,7 @@ BROKEN_MATH_STYLES = [
     pytest.param("math { font-size: 4px; }", "px at 17px", id="tiny"),
     pytest.param("mfrac { display: flex; }", "fraction not stacked", id="flat-fraction"),
     pytest.param("math { color: #777; }", "contrast", id="grey-at-night"),
+    pytest.param("munderover { display: flex; }", "limits not", id="limits-beside-the-sum"),
 ]
 
 

@@ -219,7 +219,11 @@ def test_formulas_never_become_live_markup(tmp_path: Path) -> None:
         ("\\left( x", False, None),
         ("\\undefinedcommand", False, None),
         ("n^2", False, "<math><mrow><msup><mi>n</mi><mn>2</mn></msup></mrow></math>"),
-        ("a<b", True, '<math display="block"><mrow><mi>a</mi><mo>&lt;</mo><mi>b</mi></mrow></math>'),
+        (
+            "a<b",
+            True,
+            '<math display="block"><mrow><mi>a</mi><mo>&lt;</mo><mi>b</mi></mrow></math>',
+        ),
     ],
 )
 def test_convert_formula(latex: str, display: bool, expected: str | None) -> None:

@@ -105,6 +105,7 @@ def test_prices_prompts_and_a_lone_dollar_stay_as_written(math_build: MathBuild)
     answer = note.fields["Answer"]
     assert "a lone $ is just a dollar" in answer
     assert "<code>$ echo $HOME</code>" in answer
+    assert "and $HOME/bin:$PATH is a search path, not a formula:" in answer
     # The shell block is highlighted as code, dollars and all.
     assert "$ echo $HOME" in text_of(answer.split('<pre class="highlight">')[1])
 

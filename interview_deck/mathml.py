@@ -50,7 +50,6 @@ ATTRIBUTES = frozenset({
     "columnalign", "rowalign", "columnspacing", "rowspacing", "columnlines", "rowlines",
     "frame", "notation",
 })  # fmt: skip
-ATTRIBUTE_VALUE = re.compile(r"[\w .%#+-]*")
 # latex2mathml sets `aligned` as one run with stray `&`s; `align*` is the same layout to it.
 ALIGNED = re.compile(r"\\(begin|end)\{aligned\}")
 # MathJax reads `\(` across elements; no backslash may reach a card's text.
@@ -205,7 +204,7 @@ def write_element(element: Element, parts: list[str], extra: str = "") -> None:
     attributes = "".join(
         f' {name}="{html.escape(value)}"'
         for name, value in element.attrib.items()
-        if name in ATTRIBUTES and ATTRIBUTE_VALUE.fullmatch(value)
+        if name in ATTRIBUTES
     )
     parts.append(f"<{tag}{attributes}{extra}>")
     parts.append(write_text(element.text))

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from interview_deck.build import BuildOptions, GuideResult, build
 from interview_deck.cli import cli
 from interview_deck.errors import Problem
-from interview_deck.mathml import convert_formula
+from interview_deck.mathml import RefusedFormula, convert_formula, write_mathml
 from interview_deck.render import create_renderer
 from tests.conftest import FIXTURES, import_apkg
 from tests.test_hostile import assert_no_live_markup, parse_html
@@ -145,6 +145,17 @@ def test_a_refused_formula_deep_in_a_paragraph_is_reported_on_its_own_line(
     ]
 
 
+def test_a_refused_formula_in_a_title_alone_is_reported(tmp_path: Path) -> None:
+    guide = tmp_path / "title.md"
+    guide.write_text(
+        "# Title — Interview Guide\n\n### 1. What is $x^$?\n**Question:** Which power?\n"
+        "**Answer:** None.\n",
+        encoding="utf-8",
+    )
+    [result] = build([guide], BuildOptions(out_dir=tmp_path / "out"))
+    assert [(p.line, p.severity) for p in result.problems] == [(3, "warning")]
+
+
 def test_dunder_names_keep_their_underscores(math_build: MathBuild) -> None:
     note = math_build.notes[5]
     assert note.fields["Title"] == "__getitem__ and the sequence protocol"
@@ -181,7 +192,8 @@ HOSTILE_FORMULAS = """\
 # Hostile Math — Interview Guide
 
 ### 1. Formulas that try to be markup
-**Question:** Links $\\href{javascript:alert(1)}{x}$ and \\(\\style{background:url(https://evil.example/)}{y}\\).
+**Question:** Links $\\href{javascript:alert(1)}{x}$ and $\\href{evil}{x}$, styles
+\\(\\style{background:url(https://evil.example/)}{y}\\) and $\\style{x}{y}$.
 **Answer:** Text $\\text{<script>alert(2)</script>}$, a class $\\class{evil}{z}$,
 a colour $\\color{red}{w}$ and a box $\\colorbox{red}{v}$, an unknown $\\nosuch{u}$,
 a backslash $a \\backslash b$ and a bracket $\\left\\[ t \\right\\]$.
@@ -213,6 +225,42 @@ def test_formulas_never_become_live_markup(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "The plan is $5 and $10 a month.",
+        "From $5-$10, or $1,000 to $2,000.",
+        "Run $ echo $HOME in a shell.",
+        "Set PATH to $HOME/bin:$PATH first.",
+        "A nested class file is Outer$Inner$.",
+        "A lone $ sign.",
+        "An escaped \\$x\\$ pair.",
+        "An escaped \\\\(x\\\\) pair.",
+        "Spaces inside: $ x $.",
+        "Unclosed \\(x and \\[y.",
+    ],
+)
+def test_text_that_only_looks_like_math_stays_as_written(text: str) -> None:
+    assert "<math" not in create_renderer().renderInline(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$x$",
+        "($x$)",
+        "$x$, then",
+        "a $$x$$ b",
+        "\\(x\\)",
+        "\\[x\\]",
+        "**$x$**",
+        "[$x$](https://a.b)",
+    ],
+)
+def test_math_next_to_punctuation_is_math(text: str) -> None:
+    assert "<math" in create_renderer().renderInline(text)
+
+
+@pytest.mark.parametrize(
     ("latex", "display", "expected"),
     [
         ("x^", False, None),
@@ -229,6 +277,25 @@ def test_formulas_never_become_live_markup(tmp_path: Path) -> None:
 )
 def test_convert_formula(latex: str, display: bool, expected: str | None) -> None:
     assert convert_formula(latex, display) == expected
+
+
+def test_an_element_outside_the_allow_list_is_refused() -> None:
+    from xml.etree.ElementTree import Element, SubElement
+
+    math = Element("math")
+    SubElement(math, "script").text = "alert(1)"
+    with pytest.raises(RefusedFormula):
+        write_mathml(math, False)
+
+
+def test_boxes_strikes_and_phantoms_are_drawn() -> None:
+    mathml = convert_formula("\\boxed{x} + \\cancel{y} + \\phantom{z}", False) or ""
+    assert mathml.count("<menclose") == 2 and "<mphantom>" in mathml
+
+
+def test_a_line_break_before_a_parenthesis_does_not_close_the_formula() -> None:
+    rendered = create_renderer().renderInline("\\(\\begin{matrix} a \\\\) & b \\end{matrix}\\)")
+    assert rendered.startswith("<math><mrow><mtable>") and rendered.endswith("</math>")
 
 
 def test_aligned_equations_become_a_table() -> None:

@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every guide in content/ into output/, plus output/all-guides.apkg: the one file for a phone.
+BUILD := $(BIN)/python build_deck.py build content --bundle all-guides
 
 .PHONY: deck test lint bench screenshots format clean
 
@@ -18,13 +20,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP) $@
 
-## deck: build output/ from content/
+## deck: build output/ from content/, and the bundle output/all-guides.apkg
 deck: $(STAMP)
-	$(BIN)/python build_deck.py
+	$(BUILD)
 
 ## test: install the test extras, then run the whole suite
 test: $(VENV)/.installed-test
-	$(BIN)/python build_deck.py
+	$(BUILD)
 	$(BIN)/python -m pytest
 
 ## lint: ruff, ruff format --check and mypy
@@ -46,4 +48,4 @@ screenshots: $(VENV)/.installed-test
 	$(BIN)/python tests/screenshots.py
 
 clean:
-	rm -rf output/*.apkg output/*.html output/*.pdf output/.cache
+	rm -rf output/* output/.cache

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from interview_deck import TEMPLATES
@@ -15,6 +16,7 @@ from interview_deck.errors import GuideError, Problem
 if TYPE_CHECKING:
     # Only for annotations: importing sheet would pull in markdown-it and slow `--help`.
     from interview_deck.cache import CacheKey
+    from interview_deck.model import Guide
     from interview_deck.sheet import Paper, SheetKind
 
 
@@ -27,6 +29,37 @@ class BuildOptions:
     sheet: SheetKind = "full"
     paper: Paper = "a4"
     pdf: bool = False
+    # Also write <out_dir>/<bundle>.apkg holding every guide's deck.
+    bundle: str | None = None
+    # A folder whose files replace the built-in templates of the same name.
+    templates: Path | None = None
+    # A guide given as a file keeps its place in this library folder when it lies inside it.
+    library: Path = Path("content")
+
+
+@dataclass(frozen=True)
+class GuideFile:
+    """A guide to build, and the folders it sits in inside the library (none at the top)."""
+
+    path: Path
+    folders: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The guide's name in the library, e.g. `python/sets`: its outputs' and identity's."""
+        return str(PurePosixPath(*self.folders, self.path.stem))
+
+    def package(self, options: BuildOptions) -> Path:
+        """Return where the guide's .apkg goes: its folders mirrored under the output folder."""
+        return options.out_dir.joinpath(*self.folders, f"{self.path.stem}.apkg")
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """How many questions a guide has in each section and at each difficulty, in guide order."""
+
+    sections: Mapping[str, int]
+    difficulties: Mapping[str, int]
 
 
 @dataclass(frozen=True)
@@ -44,6 +77,10 @@ class GuideResult:
     cached: bool = False
     # The HTML of each code block, for the cache to give the guide's next build.
     highlighted: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # Titles of the questions this build found gone from the guide and flagged as removed.
+    removed: tuple[str, ...] = ()
+    # How many questions each section and each difficulty has (not kept by the cache).
+    breakdown: Breakdown | None = None
 
     @property
     def failed(self) -> bool:
@@ -56,19 +93,75 @@ class GuideResult:
         return tuple(p for p in self.problems if p.severity == "warning")
 
 
-def find_guides(paths: Iterable[Path]) -> list[Path | Problem]:
-    """Expand folders into their `*.md` guides, in order; a path that has none is a problem."""
-    found: list[Path | Problem] = []
+def find_guides(paths: Iterable[Path], options: BuildOptions) -> list[GuideFile | Problem]:
+    """Expand folders into their `*.md` guides, in order; a path that has none is a problem.
+
+    Folders are walked to any depth, leaving out hidden files and folders and the output
+    folder. A guide found in a folder sits in the folders between it and that folder;
+    a guide given as a file sits where it lies in the library folder, or at the top.
+    """
+    found: list[GuideFile | Problem] = []
     for path in paths:
         if path.is_dir():
-            guides = sorted(p for p in path.glob("*.md") if p.is_file())
+            guides = walk_guides(path, options.out_dir, place_in(path, options.library))
             found += guides or [Problem(path, 0, "error", "folder has no .md guides")]
         elif path.exists():
-            found.append(path)
+            found.append(GuideFile(path, place_in(path.parent, options.library)))
         else:
             found.append(Problem(path, 0, "error", "no such file or folder"))
-    # A guide named twice (as a file and through its folder) is built once.
-    return list(dict.fromkeys(found))
+    return refuse_clashes(found, options)
+
+
+def walk_guides(folder: Path, out_dir: Path, place: tuple[str, ...]) -> list[GuideFile]:
+    """Return the guides under `folder`, sorted by path, skipping hidden ones and the output."""
+    skip = out_dir.resolve()
+    guides = []
+    # os.walk does not follow symlinked folders, so a link loop cannot trap it.
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        dirs[:] = [d for d in dirs if not d.startswith(".") and (here / d).resolve() != skip]
+        folders = place + here.relative_to(folder).parts
+        guides += [
+            GuideFile(here / name, folders)
+            for name in files
+            if name.endswith(".md") and not name.startswith(".") and (here / name).is_file()
+        ]
+    return sorted(guides, key=lambda g: (g.folders, g.path.name))
+
+
+def place_in(folder: Path, library: Path) -> tuple[str, ...]:
+    """Return the folders from the library down to `folder`, or none if it lies outside."""
+    try:
+        return folder.resolve().relative_to(library.resolve()).parts
+    except (ValueError, OSError):
+        return ()
+
+
+def refuse_clashes(
+    found: list[GuideFile | Problem], options: BuildOptions
+) -> list[GuideFile | Problem]:
+    """Keep a guide named twice once; refuse a guide whose outputs another guide already has."""
+    result: list[GuideFile | Problem] = []
+    seen: set[Path] = set()
+    owners: dict[str, Path] = {}
+    for item in found:
+        if isinstance(item, Problem):
+            result.append(item)
+            continue
+        # A guide named twice (as a file and through its folder) is built once.
+        if item.path.resolve() in seen:
+            continue
+        seen.add(item.path.resolve())
+        owner = owners.setdefault(item.name, item.path)
+        if owner != item.path:
+            message = f"{item.name} is also the name of {owner}: they would share outputs"
+            result.append(Problem(item.path, 0, "error", message + "; build their common folder"))
+        elif options.bundle and item.name == options.bundle:
+            message = f"--bundle {options.bundle} would overwrite this guide's deck"
+            result.append(Problem(item.path, 0, "error", message))
+        else:
+            result.append(item)
+    return result
 
 
 def check_guide(path: Path) -> GuideResult:
@@ -85,21 +178,35 @@ def check_guide(path: Path) -> GuideResult:
     except GuideError as e:
         return GuideResult(path, tuple(e.problems))
     warnings = guide.warnings + image_warnings + find_formula_problems(guide)
-    return GuideResult(path, warnings, len(guide.questions))
+    return GuideResult(path, warnings, len(guide.questions), breakdown=count_questions(guide))
+
+
+def count_questions(guide: Guide) -> Breakdown:
+    """Return how many questions each section and each difficulty has, in first-seen order."""
+    return Breakdown(
+        dict(Counter(q.section or "no section" for q in guide.questions)),
+        dict(Counter(q.difficulty or "unrated" for q in guide.questions)),
+    )
 
 
 def build_guide(
-    path: Path, options: BuildOptions, highlighted: Mapping[str, str] | None = None
+    path: Path,
+    options: BuildOptions,
+    highlighted: Mapping[str, str] | None = None,
+    folders: tuple[str, ...] = (),
 ) -> GuideResult:
     """Build one guide's deck and cheat sheet; write nothing unless every stage succeeded.
 
-    `highlighted` holds code blocks already highlighted, e.g. by this guide's last build.
+    `highlighted` holds code blocks already highlighted, e.g. by this guide's last build;
+    `folders` are those the guide sits in inside the library.
     """
-    from interview_deck.card import render_deck
+    from interview_deck.card import render_deck, render_note_type
+    from interview_deck.history import carry_removed, fresh_time, stamp_deck, stamp_note_type
     from interview_deck.images import encode_data_uri, find_images
     from interview_deck.parse import parse_guide
     from interview_deck.pdf import require_chromium, write_pdf
     from interview_deck.read import read_source
+    from interview_deck.record import read_record
     from interview_deck.render import find_formula_problems, render_guide
     from interview_deck.sheet import render_sheet
     from interview_deck.write import output_timestamp, write_apkg, write_text
@@ -116,20 +223,28 @@ def build_guide(
         # formulas: those shown as written, not as math, with their lines
         formula_warnings = find_formula_problems(guide) if rendered.has_formulas else ()
         # model: the notes of the deck, and the cheat sheet's page
-        deck = render_deck(rendered, options.parent)
+        deck = render_deck(rendered, options.parent, folders)
+        note_type = render_note_type(options.templates)
         if images:
             # The sheet is one self-contained file, so its images are inlined (code stays cached).
             data_uris = {i.src: encode_data_uri(i) for i in images}
             rendered = render_guide(guide, data_uris, rendered.code)
-        sheet = render_sheet(rendered, options.sheet, options.paper)
-        apkg = options.out_dir / f"{guide.stem}.apkg"
-        html = options.out_dir / f"{guide.stem}.html"
-        pdf = options.out_dir / f"{guide.stem}.pdf"
+        sheet = render_sheet(rendered, options.sheet, options.paper, options.templates)
+        apkg = GuideFile(path, folders).package(options)
+        html, pdf = apkg.with_suffix(".html"), apkg.with_suffix(".pdf")
         # Without a browser to print with, fail before writing anything.
         chromium = require_chromium(html, pdf) if options.pdf else None
+        # history: an unchanged note keeps the time the previous package gave it, and a
+        # question gone from the guide stays in the deck, flagged as removed
+        record = read_record(apkg)
+        templates = list_templates(options.templates)
+        floor = int(output_timestamp(path, *templates, *(i.path for i in images)))
+        fresh = fresh_time(record, floor)
+        carried = carry_removed(deck, record, floor, fresh)
+        deck = stamp_deck(carried.deck, record, fresh)
+        note_type = stamp_note_type(note_type, record, fresh)
         # write: each output to a temporary file, then renamed into place
-        timestamp = output_timestamp(path, *TEMPLATES.iterdir(), *(i.path for i in images))
-        write_apkg(deck, apkg, timestamp, media={i.media_name: i.path for i in images})
+        write_apkg(note_type, [deck], apkg, media={i.media_name: i.path for i in images})
         write_text(html, sheet)
         outputs: tuple[Path, ...] = (apkg, html)
         if chromium:
@@ -140,7 +255,24 @@ def build_guide(
     warnings = guide.warnings + image_warnings + formula_warnings
     inputs = tuple(i.path for i in images)
     counts = len(guide.questions), len(deck.notes)
-    return GuideResult(path, warnings, *counts, outputs, inputs, highlighted=rendered.code)
+    return GuideResult(
+        path,
+        warnings,
+        *counts,
+        outputs,
+        inputs,
+        highlighted=rendered.code,
+        removed=carried.removed,
+        breakdown=count_questions(guide),
+    )
+
+
+def list_templates(override: Path | None) -> list[Path]:
+    """Return the template files a build reads: the built-in ones and those in `override`."""
+    built_in = [p for p in TEMPLATES.iterdir() if p.is_file()]
+    if override is None:
+        return built_in
+    return built_in + [p for p in override.iterdir() if p.is_file()]
 
 
 def build(
@@ -160,11 +292,11 @@ def stream_build(
     """
     from interview_deck.cache import compute_key, hash_environment, load_result
 
-    found = find_guides(paths)
-    guides = [g for g in found if isinstance(g, Path)]
+    found = find_guides(paths, options)
+    guides = [g for g in found if isinstance(g, GuideFile)]
     environment = hash_environment(options)
     keys = {guide: compute_key(guide, environment) for guide in guides}
-    cached: dict[Path, GuideResult] = {}
+    cached: dict[GuideFile, GuideResult] = {}
     for guide, key in keys.items():
         hit = load_result(guide, options, key) if key else None
         if hit is not None:
@@ -181,19 +313,19 @@ def stream_build(
     return len(found), merge()
 
 
-def check(paths: Iterable[Path]) -> list[GuideResult]:
+def check(paths: Iterable[Path], options: BuildOptions | None = None) -> list[GuideResult]:
     """Check every guide under `paths` without writing anything."""
     return [
-        GuideResult(item.path, (item,)) if isinstance(item, Problem) else check_guide(item)
-        for item in find_guides(paths)
+        GuideResult(item.path, (item,)) if isinstance(item, Problem) else check_guide(item.path)
+        for item in find_guides(paths, options or BuildOptions())
     ]
 
 
 def map_guides(
-    guides: list[Path],
+    guides: list[GuideFile],
     options: BuildOptions,
     jobs: int | None,
-    keys: dict[Path, CacheKey | None] | None = None,
+    keys: dict[GuideFile, CacheKey | None] | None = None,
 ) -> Iterator[GuideResult]:
     """Build each guide, on all cores if there are several; cache each success under its key."""
     keys = keys or {}
@@ -213,7 +345,9 @@ def map_guides(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def build_and_remember(path: Path, options: BuildOptions, key: CacheKey | None) -> GuideResult:
+def build_and_remember(
+    guide: GuideFile, options: BuildOptions, key: CacheKey | None
+) -> GuideResult:
     """Build one guide, then record it in the cache so that it is skipped while unchanged.
 
     The code blocks its last build highlighted are reused, so editing prose costs no Pygments.
@@ -221,12 +355,13 @@ def build_and_remember(path: Path, options: BuildOptions, key: CacheKey | None) 
     from interview_deck.cache import load_highlights, store_result
 
     if key is None:
-        return build_guide(path, options)
-    result = build_guide(path, options, load_highlights(path, options, key))
+        return build_guide(guide.path, options, folders=guide.folders)
+    highlighted = load_highlights(guide, options, key)
+    result = build_guide(guide.path, options, highlighted, guide.folders)
     if not result.failed:
         # A cache entry that cannot be written only costs a rebuild next time.
         with contextlib.suppress(OSError, GuideError):
-            store_result(result, options, key)
+            store_result(guide, result, options, key)
     # The blocks are in the entry now; a worker need not send them back.
     return replace(result, highlighted={})
 
@@ -249,7 +384,7 @@ def prepare_workers() -> None:
     import pygments.formatters.html
     import pygments.lexers.python  # noqa: F401
 
-    from interview_deck import card, images, sheet, write  # noqa: F401
+    from interview_deck import card, history, images, record, sheet, write  # noqa: F401
     from interview_deck.theme import render_code_css
 
     render_code_css()

@@ -1,12 +1,12 @@
 """Remember what each guide's outputs were built from, so an unchanged guide is not rebuilt.
 
-One JSON entry per guide lives in `<out>/.cache/<guide>.json`. An entry is only
+One JSON entry per guide lives in `<out>/.cache/guides/<folders>/<guide>.json`. An entry is only
 trusted when it parses, has this tool's format and version, its key matches the
 current inputs (guide, options, templates, the tool's own code), every extra input
 (images) still hashes the same and every output is still there, untouched.
 Anything else is a miss, and the guide is simply built again.
 
-Beside each entry, `<out>/.cache/code/<guide>.json` keeps the guide's highlighted code
+Beside the entries, `<out>/.cache/code/<folders>/<guide>.json` keeps the guide's highlighted code
 blocks. When the guide is edited, its rebuild takes every unchanged block from there
 instead of from Pygments, as long as the file was made by the same tool, templates,
 options and Pygments. It is a file of its own so that checking the entries stays quick.
@@ -27,11 +27,14 @@ from interview_deck import PACKAGE, TEMPLATES, __version__
 from interview_deck.errors import Problem
 
 if TYPE_CHECKING:
-    from interview_deck.build import BuildOptions, GuideResult
+    from interview_deck.build import BuildOptions, GuideFile, GuideResult
 
 # Bump when an entry's layout changes; entries of any other format are ignored.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 CACHE_FOLDER = ".cache"
+# Options that change no guide's outputs (out_dir is implied: the entry lives inside it; a
+# guide's place in the library is in its entry's path and key).
+UNHASHED_OPTIONS = {"out_dir", "bundle", "library", "templates"}
 MISSING = "missing"
 
 
@@ -52,14 +55,14 @@ class OutputStamp:
     mtime_ns: int
 
 
-def entry_path(guide: Path, options: BuildOptions) -> Path:
-    """Return where a guide's cache entry lives: beside its outputs, named after it."""
-    return options.out_dir / CACHE_FOLDER / f"{guide.stem}.json"
+def entry_path(guide: GuideFile, options: BuildOptions) -> Path:
+    """Return where a guide's cache entry lives: in the output folder, named after the guide."""
+    return options.out_dir / CACHE_FOLDER / "guides" / f"{guide.name}.json"
 
 
-def code_path(guide: Path, options: BuildOptions) -> Path:
+def code_path(guide: GuideFile, options: BuildOptions) -> Path:
     """Return where a guide's highlighted code blocks are kept."""
-    return options.out_dir / CACHE_FOLDER / "code" / f"{guide.stem}.json"
+    return options.out_dir / CACHE_FOLDER / "code" / f"{guide.name}.json"
 
 
 def hash_environment(options: BuildOptions) -> str:
@@ -71,30 +74,33 @@ def hash_environment(options: BuildOptions) -> str:
         "format": CACHE_FORMAT,
         "version": __version__,
         "templates": hash_folder(TEMPLATES, "*"),
+        "own_templates": hash_folder(options.templates, "*") if options.templates else None,
         # A change to the tool's own code can change its outputs, so it invalidates too.
         "code": hash_folder(PACKAGE, "*.py"),
         "pygments": pygments.__version__,
         # The files of the formula converter, found without importing it (that takes 40 ms).
         "latex2mathml": hash_package("latex2mathml"),
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
-        # out_dir is left out: the entry lives inside it, so it is implied.
         "options": {
-            f.name: repr(getattr(options, f.name)) for f in fields(options) if f.name != "out_dir"
+            f.name: repr(getattr(options, f.name))
+            for f in fields(options)
+            if f.name not in UNHASHED_OPTIONS
         },
     }
     return hashlib.sha256(json.dumps(environment, sort_keys=True).encode()).hexdigest()
 
 
-def compute_key(guide: Path, environment: str) -> CacheKey | None:
+def compute_key(guide: GuideFile, environment: str) -> CacheKey | None:
     """Return the hash of everything a guide's outputs depend on, or None if it cannot be read."""
-    content = hash_file(guide)
+    content = hash_file(guide.path)
     if content == MISSING:
         return None
-    digest = hashlib.sha256(f"{environment}\0{guide.resolve()}\0{content}".encode())
+    where = f"{guide.path.resolve()}\0{guide.name}"
+    digest = hashlib.sha256(f"{environment}\0{where}\0{content}".encode())
     return CacheKey(environment, digest.hexdigest())
 
 
-def load_result(guide: Path, options: BuildOptions, key: CacheKey) -> GuideResult | None:
+def load_result(guide: GuideFile, options: BuildOptions, key: CacheKey) -> GuideResult | None:
     """Return the cached result of a guide whose inputs and outputs are unchanged, else None."""
     try:
         entry = json.loads(entry_path(guide, options).read_bytes())
@@ -104,7 +110,9 @@ def load_result(guide: Path, options: BuildOptions, key: CacheKey) -> GuideResul
         return None
 
 
-def read_entry(entry: Any, guide: Path, options: BuildOptions, key: CacheKey) -> GuideResult | None:
+def read_entry(
+    entry: Any, guide: GuideFile, options: BuildOptions, key: CacheKey
+) -> GuideResult | None:
     """Return the entry as a result if it is valid for these inputs; raise if it is malformed."""
     from interview_deck.build import GuideResult
 
@@ -123,7 +131,7 @@ def read_entry(entry: Any, guide: Path, options: BuildOptions, key: CacheKey) ->
         return None
     warnings = tuple(read_problem(p) for p in require(entry["warnings"], list))
     return GuideResult(
-        guide,
+        guide.path,
         warnings,
         require(entry["questions"], int),
         require(entry["cards"], int),
@@ -133,7 +141,7 @@ def read_entry(entry: Any, guide: Path, options: BuildOptions, key: CacheKey) ->
     )
 
 
-def load_highlights(guide: Path, options: BuildOptions, key: CacheKey) -> Mapping[str, str]:
+def load_highlights(guide: GuideFile, options: BuildOptions, key: CacheKey) -> Mapping[str, str]:
     """Return the code blocks highlighted by the guide's last build, if it was made alike."""
     try:
         entry = json.loads(code_path(guide, options).read_bytes())
@@ -147,7 +155,9 @@ def load_highlights(guide: Path, options: BuildOptions, key: CacheKey) -> Mappin
         return {}
 
 
-def store_result(result: GuideResult, options: BuildOptions, key: CacheKey) -> None:
+def store_result(
+    guide: GuideFile, result: GuideResult, options: BuildOptions, key: CacheKey
+) -> None:
     """Record a successful build's inputs, outputs and code blocks; write the entry atomically."""
     from interview_deck.write import write_text
 
@@ -156,7 +166,7 @@ def store_result(result: GuideResult, options: BuildOptions, key: CacheKey) -> N
         "environment": key.environment,
         "blocks": dict(result.highlighted),
     }
-    write_text(code_path(result.path, options), json.dumps(code) + "\n")
+    write_text(code_path(guide, options), json.dumps(code) + "\n")
     entry = {
         "format": CACHE_FORMAT,
         "version": __version__,
@@ -171,7 +181,7 @@ def store_result(result: GuideResult, options: BuildOptions, key: CacheKey) -> N
         "inputs": {str(path.resolve()): hash_file(path) for path in result.inputs},
         "outputs": [write_stamp(path, options) for path in result.outputs],
     }
-    write_text(entry_path(result.path, options), json.dumps(entry, indent=1) + "\n")
+    write_text(entry_path(guide, options), json.dumps(entry, indent=1) + "\n")
 
 
 def write_stamp(path: Path, options: BuildOptions) -> dict[str, object]:

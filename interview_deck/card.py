@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import html
 from dataclasses import dataclass
+from pathlib import Path
 
 from interview_deck import TEMPLATES
+from interview_deck.errors import GuideError, Problem
 from interview_deck.parse import slugify
 from interview_deck.render import RenderedField, RenderedGuide, RenderedQuestion
 from interview_deck.theme import render_code_css
@@ -29,33 +31,68 @@ class NoteData:
     guid: str
     fields: tuple[str, ...]
     tags: tuple[str, ...]
+    # When the note last changed, in seconds; 0 until history.stamp_deck sets it.
+    mtime: int = 0
+
+
+@dataclass(frozen=True)
+class NoteType:
+    """The "Interview Question" note type's card templates and CSS."""
+
+    front: str
+    back: str
+    css: str
+    # When the note type last changed, in seconds; 0 until history.stamp_note_type sets it.
+    mtime: int = 0
 
 
 @dataclass(frozen=True)
 class DeckData:
-    """Everything the .apkg needs: the deck's name and id, the note type and the notes."""
+    """One deck of an .apkg: its name and id, and its notes in the order they are studied."""
 
     name: str
     deck_id: int
-    css: str
-    front: str
-    back: str
     notes: tuple[NoteData, ...]
 
 
-def render_deck(rendered: RenderedGuide, parent: str | None = None) -> DeckData:
-    """Turn a rendered guide into deck data: one note per question."""
+def render_deck(
+    rendered: RenderedGuide, parent: str | None = None, folders: tuple[str, ...] = ()
+) -> DeckData:
+    """Turn a rendered guide into deck data: one note per question.
+
+    The deck is named after the guide's topic, under a deck for each folder the guide sits
+    in inside the library, under `parent`: `Parent::python::advanced::Decorators`.
+    """
     guide = rendered.guide
-    name = f"{parent}::{guide.topic}" if parent else guide.topic
+    # Hook for the front matter's `deck:` (parser issue): when the guide names its deck, that
+    # name replaces the folders and topic here; the GUIDs below do not depend on the deck.
+    name = "::".join([*([parent] if parent else []), *folders, guide.topic])
+    # Guides at the top keep the identity they always had; the folders tell apart two guides
+    # of one file name (a file name cannot hold a "/", so no top-level guide can clash).
+    identity = "/".join([*folders, guide.stem])
     notes = tuple(
-        render_note(rendered, position, rq) for position, rq in enumerate(rendered.questions, 1)
+        render_note(rendered, position, rq, identity)
+        for position, rq in enumerate(rendered.questions, 1)
     )
-    front, back = load_template("card_front.html"), load_template("card_back.html")
-    return DeckData(name, deck_id_for(name), load_card_css(), front, back, notes)
+    return DeckData(name, deck_id_for(name), notes)
 
 
-def render_note(rendered: RenderedGuide, position: int, rq: RenderedQuestion) -> NoteData:
-    """Return one question's note: its fields in FIELDS order, its tags and stable GUID."""
+def render_note_type(templates: Path | None = None) -> NoteType:
+    """Return the note type from the card templates and CSS, `templates` overriding files."""
+    return NoteType(
+        load_template("card_front.html", templates),
+        load_template("card_back.html", templates),
+        load_card_css(templates),
+    )
+
+
+def render_note(
+    rendered: RenderedGuide, position: int, rq: RenderedQuestion, identity: str
+) -> NoteData:
+    """Return one question's note: its fields in FIELDS order, its tags and stable GUID.
+
+    `identity` names the guide in the library (`sets`, or `python/sets` in a folder).
+    """
     import genanki
 
     guide, question = rendered.guide, rq.question
@@ -77,7 +114,7 @@ def render_note(rendered: RenderedGuide, position: int, rq: RenderedQuestion) ->
         f"section::{slugify(question.section or 'general')}",
         f"difficulty::{slugify(question.difficulty or 'unrated')}",
     )
-    guid = genanki.guid_for(GUID_NAMESPACE, guide.stem, question.key)
+    guid = genanki.guid_for(GUID_NAMESPACE, identity, question.key)
     return NoteData(guid, fields, tags)
 
 
@@ -98,11 +135,23 @@ def deck_id_for(name: str) -> int:
     return (1 << 30) + digest % (1 << 30)
 
 
-def load_template(name: str) -> str:
-    """Return a template file's text."""
-    return (TEMPLATES / name).read_text(encoding="utf-8")
+def find_template(name: str, templates: Path | None = None) -> Path:
+    """Return the file of a template: the one in `templates` if it has it, else the built-in."""
+    if templates is not None and (templates / name).is_file():
+        return templates / name
+    return TEMPLATES / name
 
 
-def load_card_css() -> str:
+def load_template(name: str, templates: Path | None = None) -> str:
+    """Return a template file's text, from `templates` if it has that file."""
+    path = find_template(name, templates)
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        reason = e.strerror if isinstance(e, OSError) else "not valid UTF-8"
+        raise GuideError([Problem(path, 0, "error", f"cannot read template: {reason}")]) from None
+
+
+def load_card_css(templates: Path | None = None) -> str:
     """Return the note type's CSS: the card styles plus light and night code palettes."""
-    return load_template("card.css") + "\n" + render_code_css()
+    return load_template("card.css", templates) + "\n" + render_code_css()

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from interview_deck import __version__
+from interview_deck import REMOVED_TAG, __version__
 from interview_deck.build import BuildOptions, GuideResult, check, stream_build
+
+if TYPE_CHECKING:
+    from interview_deck.bundle import BundleResult
+    from interview_deck.sheet import Paper, SheetKind
 
 CONTENT = Path("content")
 OUTPUT = Path("output")
@@ -19,6 +24,17 @@ OUTPUT = Path("output")
 PROGRESS_DELAY = 1.0
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def check_bundle_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Accept a plain file name for the bundle (`.apkg` optional); refuse paths and hidden names."""
+    if value is None:
+        return None
+    name = value.removesuffix(".apkg")
+    if not name or name.startswith(".") or "/" in name or "\\" in name or CONTROL.search(name):
+        raise click.BadParameter("give a plain file name, e.g. --bundle all-guides")
+    return name
 
 
 @click.group(invoke_without_command=True)
@@ -41,7 +57,7 @@ def cli(ctx: click.Context) -> None:
     type=click.Path(path_type=Path),
     default=OUTPUT,
     show_default=True,
-    help="Folder to write <guide>.apkg and <guide>.html into.",
+    help="Folder to write <guide>.apkg and <guide>.html into (sub-folders mirrored).",
 )
 @click.option("--parent", help='Nest each deck under this deck, e.g. "Interview Prep".')
 @click.option(
@@ -62,21 +78,44 @@ def cli(ctx: click.Context) -> None:
     "--pdf", is_flag=True, help="Also print the cheat sheet to <guide>.pdf with headless Chromium."
 )
 @click.option(
+    "--bundle",
+    metavar="NAME",
+    callback=check_bundle_name,
+    help="Also write <out>/NAME.apkg holding every guide's deck: the one file for a phone.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder whose card.css, card_front.html, ... replace the built-in ones, file by file.",
+)
+@click.option(
     "--jobs", "-j", type=click.IntRange(min=1), help="Guides built at once (default: all cores)."
 )
 def build_command(
     paths: tuple[Path, ...] = (),
     out_dir: Path = OUTPUT,
     parent: str | None = None,
-    sheet: str = "full",
-    paper: str = "a4",
+    sheet: SheetKind = "full",
+    paper: Paper = "a4",
     pdf: bool = False,
+    bundle: str | None = None,
+    templates: Path | None = None,
     jobs: int | None = None,
 ) -> None:
-    """Build decks and cheat sheets from guides (files or folders; default: content/)."""
-    options = BuildOptions(out_dir, parent, sheet, paper, pdf)  # type: ignore[arg-type]
-    total, results = stream_build(paths or (CONTENT,), options, jobs)
-    exit_on_errors(echo_results(total, results), strict=False)
+    """Build decks and cheat sheets from guides (files, or folders searched to any depth)."""
+    options = BuildOptions(out_dir, parent, sheet, paper, pdf, bundle, templates)
+    paths = paths or (CONTENT,)
+    total, results = stream_build(paths, options, jobs)
+    finished = echo_results(total, results)
+    failed = any(r.failed for r in finished)
+    if options.bundle:
+        from interview_deck.bundle import write_bundle
+
+        bundled = write_bundle(paths, options)
+        echo_bundle(bundled)
+        failed |= bool(bundled.problems)
+    if failed:
+        raise click.exceptions.Exit(1)
 
 
 @cli.command("watch", params=list(build_command.params))
@@ -89,9 +128,13 @@ def watch_command(paths: tuple[Path, ...], jobs: int | None, **choices: Any) -> 
     try:
         total, results = stream_build(paths, options, jobs)
         echo_results(total, results)
+        if options.bundle:
+            from interview_deck.bundle import write_bundle
+
+            echo_bundle(write_bundle(paths, options))
         shown = ", ".join(str(p) for p in paths)
         click.echo(f"Watching {shown} and the templates for changes (Ctrl-C to stop)...")
-        watch_guides(paths, options, echo_rebuild, jobs)
+        watch_guides(paths, options, echo_rebuild, jobs, report_bundle=echo_bundle)
     except KeyboardInterrupt:
         pass
     click.echo("Stopped watching.")
@@ -101,11 +144,59 @@ def watch_command(paths: tuple[Path, ...], jobs: int | None, **choices: Any) -> 
 @paths_argument
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check_command(paths: tuple[Path, ...], strict: bool) -> None:
-    """Validate guides and print every problem as path:line: severity: message."""
+    """Validate guides: one line per guide with its counts, and every problem as
+    path:line: severity: message."""
     results = check(paths or (CONTENT,))
     for result in results:
         report_problems(result)
+        if not result.failed:
+            click.echo(describe(result))
     exit_on_errors(results, strict)
+
+
+@cli.command("explain")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def explain_command(paths: tuple[Path, ...]) -> None:
+    """Show what the parser read in each guide, before you build or import anything.
+
+    Lists every block with its line, the role it was given and the rule that read it,
+    then one row per question: its number, title, line, section, difficulty, the first
+    words of its front and of its back, and its warnings.
+    """
+    from interview_deck.errors import GuideError
+    from interview_deck.explain import explain_guide
+
+    failed = False
+    for path in paths:
+        try:
+            click.echo(explain_guide(path))
+        except GuideError as e:
+            failed = True
+            for problem in e.problems:
+                click.echo(str(problem), err=True)
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+def describe(result: GuideResult) -> str:
+    """Return a checked guide's line: its questions by section and by difficulty, its warnings."""
+    warnings = len(result.warnings)
+    parts = [f"{result.path}: {result.questions} question{'s' * (result.questions != 1)}"]
+    if result.breakdown is not None:
+        parts.append(f"sections: {format_counts(result.breakdown.sections)}")
+        parts.append(f"difficulty: {format_counts(result.breakdown.difficulties)}")
+    parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+    return "; ".join(parts)
+
+
+def format_counts(counts: Mapping[str, int]) -> str:
+    """Return counts as `Theory 20, Coding 10`, control characters from a guide shown escaped."""
+    return ", ".join(f"{printable(name)} {count}" for name, count in counts.items())
+
+
+def printable(text: str) -> str:
+    """Return text with control characters written as escapes, so it cannot drive a terminal."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
 def echo_results(total: int, results: Iterator[GuideResult]) -> list[GuideResult]:
@@ -137,10 +228,12 @@ def is_terminal() -> bool:
 
 
 def echo_result(result: GuideResult) -> None:
-    """Print a guide's problems, and its summary if it was built."""
+    """Print a guide's problems, and its summary and removed questions if it was built."""
     report_problems(result)
     if not result.failed:
         click.echo(summarise(result))
+        for line in list_removed(result):
+            click.echo(line)
 
 
 def echo_rebuild(result: GuideResult) -> None:
@@ -150,6 +243,25 @@ def echo_rebuild(result: GuideResult) -> None:
         click.echo(f"[{stamp}] {problem}", err=True)
     if not result.failed:
         click.echo(f"[{stamp}] {summarise(result)}")
+        for line in list_removed(result):
+            click.echo(f"[{stamp}] {line}")
+
+
+def list_removed(result: GuideResult) -> list[str]:
+    """Return one line per question that this build found gone from the guide."""
+    return [
+        f"{result.path}: removed from the guide, kept in the deck and tagged {REMOVED_TAG}: {title}"
+        for title in result.removed
+    ]
+
+
+def echo_bundle(bundle: BundleResult) -> None:
+    """Print the bundle's line, or its problems."""
+    for problem in bundle.problems:
+        click.echo(str(problem), err=True)
+    if not bundle.problems:
+        guides = f"{bundle.guides} guide{'s' * (bundle.guides != 1)}"
+        click.echo(f"{bundle.path}: bundle of {guides}, {bundle.notes} notes")
 
 
 def report_problems(result: GuideResult) -> None:

@@ -49,6 +49,15 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How the parser read one block: its 1-based line, its role and the rule that gave it."""
+
+    line: int
+    role: str
+    rule: str
+
+
+@dataclass(frozen=True)
 class Guide:
     """A parsed interview guide."""
 
@@ -58,6 +67,8 @@ class Guide:
     questions: tuple[Question, ...]
     warnings: tuple[Problem, ...] = field(default=())
     intro_tokens: tuple[Token, ...] = field(default=(), compare=False, repr=False)
+    # Every block's reading, for `explain`.
+    readings: tuple[Reading, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def stem(self) -> str:

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from interview_deck.errors import GuideError, Problem
+from interview_deck.parse.naming import strip_emphasis
+from interview_deck.parse.recognise import match_question_heading
 
 # A fence line: up to three spaces, three or more backticks or tildes, then an info string.
 FENCE_LINE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\s`]*)[^`]*$")
-# A numbered question heading: once one is seen, a ```markdown fence is an example, not a wrapper.
-QUESTION_LINE = re.compile(r"^ {0,3}#{1,6}\s+\**(?:q(?:uestion)?\s*)?\d+[.):]", re.IGNORECASE)
+# An ATX heading line and its text, without a closing sequence of #.
+HEADING_LINE = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
 WRAPPER_INFO = {"markdown", "md"}
 
 
@@ -66,12 +68,21 @@ def unwrap_guide(text: str) -> str:
 def find_wrapper_opener(lines: list[str]) -> int | None:
     """Return the index of a ```markdown fence that opens the document, before any question."""
     for i, line in enumerate(lines):
-        if QUESTION_LINE.match(line):
+        if is_question_line(line):
+            # Once a question is seen, a ```markdown fence is an example, not a wrapper.
             return None
         match = FENCE_LINE.match(line)
         if match:
             return i if match["info"].lower() in WRAPPER_INFO else None
     return None
+
+
+def is_question_line(line: str) -> bool:
+    """True for a numbered question heading, read by the parser's own question recogniser."""
+    heading = HEADING_LINE.match(line)
+    return (
+        heading is not None and match_question_heading(strip_emphasis(heading["text"])) is not None
+    )
 
 
 def find_wrapper_close(lines: list[str], opener: int) -> int:

@@ -25,7 +25,7 @@ from interview_deck.errors import Problem
 from interview_deck.mathml import FORMULA_TOKENS, add_math_rules, convert_formula
 from interview_deck.model import Field, Guide, Question
 from interview_deck.parse import is_answer_label, is_safe_link
-from interview_deck.patterns import SAFE_SCHEMES
+from interview_deck.parse.blocks import SAFE_SCHEMES
 
 WORD = re.compile(r"\w+")
 # What a formula opens with: text without any of these has no formula in it.

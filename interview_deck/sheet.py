@@ -6,10 +6,12 @@ import html
 import re
 from functools import cache
 from itertools import groupby
+from pathlib import Path
 from string import Template
 from typing import Literal
 
-from interview_deck.card import load_template, render_field
+from interview_deck.card import find_template, load_template, render_field
+from interview_deck.errors import GuideError, Problem
 from interview_deck.render import RenderedGuide, RenderedQuestion
 from interview_deck.theme import NIGHT_BACKGROUND, NIGHT_STYLE, palette_rules, render_light_code_css
 
@@ -22,23 +24,48 @@ CODE_BLOCK = re.compile(r'(<pre class="highlight"><code[^>]*>)(.*?)(</code></pre
 TAB_WIDTH = 4
 
 
-def render_sheet(rendered: RenderedGuide, sheet: SheetKind = "full", paper: Paper = "a4") -> str:
+def render_sheet(
+    rendered: RenderedGuide,
+    sheet: SheetKind = "full",
+    paper: Paper = "a4",
+    templates: Path | None = None,
+) -> str:
     """Return the cheat sheet's HTML: title, intro, contents and every question."""
     questions = "\n".join(
         render_sheet_question(i, rq, sheet) for i, rq in enumerate(rendered.questions, 1)
     )
-    return Template(load_template("sheet.html")).substitute(
+    return fill_template(
+        "sheet.html",
+        templates,
         title=html.escape(rendered.guide.topic),
-        css=render_sheet_css(paper),
+        css=render_sheet_css(paper, templates),
         intro=wrap_code_lines(rendered.intro_html),
         toc=render_toc(rendered),
         questions=questions,
     )
 
 
-def render_sheet_css(paper: Paper) -> str:
+def fill_template(name: str, templates: Path | None, **values: str) -> str:
+    """Return a sheet template with its `$name` placeholders filled in.
+
+    Raise GuideError at the line of a placeholder it does not know (only a file from
+    --templates can have one).
+    """
+    text = load_template(name, templates)
+    for match in Template.pattern.finditer(text):
+        placeholder = match["named"] or match["braced"]
+        if match["invalid"] is not None or (placeholder and placeholder not in values):
+            line = text.count("\n", 0, match.start()) + 1
+            shown = f"${placeholder}" if placeholder else "a lone $"
+            allowed = ", ".join(f"${key}" for key in values)
+            message = f"{shown} is not a placeholder of {name}: use {allowed}, and $$ for a $"
+            raise GuideError([Problem(find_template(name, templates), line, "error", message)])
+    return Template(text).substitute(values)
+
+
+def render_sheet_css(paper: Paper, templates: Path | None = None) -> str:
     """Return the sheet's CSS: layout, the light code palette, and a night palette for screens."""
-    css = Template(load_template("sheet.css")).substitute(paper=PAPER_SIZES[paper])
+    css = fill_template("sheet.css", templates, paper=PAPER_SIZES[paper])
     light = render_light_code_css("pre.highlight", CODE_BACKGROUND)
     # Paper always gets the light palette; only a dark screen gets the night one.
     night = render_night_code_css()

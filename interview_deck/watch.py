@@ -5,9 +5,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interview_deck import TEMPLATES
 from interview_deck.build import BuildOptions, GuideResult, stream_build
+
+if TYPE_CHECKING:
+    from interview_deck.bundle import BundleResult
 
 # watchfiles yields this often even without changes, so the first yield says "now watching".
 WAKE_MS = 500
@@ -21,20 +25,24 @@ def watch_guides(
     stop: threading.Event | None = None,
     stop_after: int | None = None,
     on_ready: Callable[[], None] | None = None,
+    report_bundle: Callable[[BundleResult], None] | None = None,
 ) -> int:
     """Rebuild the guides under `paths` after each save until stopped; return the rebuild count.
 
     Each batch of saved files starts a build in which the cache skips every guide
     whose inputs did not change, so `report` hears only of the guides rebuilt (or
     failing). `stop_after` ends the watch after that many batches that rebuilt
-    something; `stop` ends it from another thread; Ctrl-C ends it too.
+    something; `stop` ends it from another thread; Ctrl-C ends it too. With a bundle in
+    `options`, it is written again after each batch that rebuilt something and given to
+    `report_bundle`.
     """
     # Imported here: only this command needs watchfiles, and it is an optional extra.
     from watchfiles import DefaultFilter, watch
 
     paths = list(paths)
     # A saved file may be replaced (written beside, then renamed), so watch its folder.
-    folders = dict.fromkeys(p if p.is_dir() else p.parent for p in [*paths, TEMPLATES])
+    templates = [TEMPLATES, *([options.templates] if options.templates else [])]
+    folders = dict.fromkeys(p if p.is_dir() else p.parent for p in [*paths, *templates])
     # Our own outputs and cache entries must not wake us.
     ignore = DefaultFilter(ignore_paths=[str(options.out_dir.resolve())])
     rebuilds = 0
@@ -54,6 +62,12 @@ def watch_guides(
         if not changes:
             continue
         rebuilt = rebuild_changed(paths, options, report, jobs)
+        if rebuilt and options.bundle:
+            from interview_deck.bundle import write_bundle
+
+            bundled = write_bundle(paths, options)
+            if report_bundle is not None:
+                report_bundle(bundled)
         rebuilds += rebuilt
         batches += rebuilt > 0
         if stop_after is not None and batches >= stop_after:

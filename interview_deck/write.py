@@ -10,12 +10,12 @@ import sqlite3
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-from interview_deck.card import FIELDS, MODEL_ID, MODEL_NAME, DeckData
+from interview_deck.card import FIELDS, MODEL_ID, MODEL_NAME, DeckData, NoteType
 from interview_deck.errors import OutputError, Problem
 
 # A temporary output file older than this was left by a build that was killed.
@@ -25,30 +25,29 @@ ZIP_EPOCH = 315532800
 
 
 def write_apkg(
-    deck: DeckData, target: Path, timestamp: float, media: dict[str, Path] | None = None
+    note_type: NoteType,
+    decks: Sequence[DeckData],
+    target: Path,
+    media: Mapping[str, Path | bytes] | None = None,
 ) -> None:
-    """Write the deck as an .apkg; the same inputs and timestamp give the same bytes."""
+    """Write decks as an .apkg with each note's own time; the same inputs give the same bytes.
+
+    `media` maps each media file's name in the deck to its file or its bytes.
+    """
     import genanki
 
-    model = create_model(deck.front, deck.back, deck.css)
-    anki_deck = genanki.Deck(deck.deck_id, deck.name)
-    # New cards come up in the guide's order, even beside other decks' notes with clashing ids.
-    for position, note in enumerate(deck.notes, 1):
-        anki_deck.add_note(
-            genanki.Note(
-                model=model,
-                fields=list(note.fields),
-                tags=list(note.tags),
-                guid=note.guid,
-                due=position,
-            )
-        )
-    package = genanki.Package(anki_deck)
+    model = create_model(note_type.front, note_type.back, note_type.css)
+    package = genanki.Package([create_deck(deck, model) for deck in decks])
+    # Every other time in the package (ids, the collection, the zip entries) is the newest
+    # stamp, so a rebuild in which nothing changed writes the same bytes.
+    timestamp = max([note_type.mtime, *(note.mtime for deck in decks for note in deck.notes)])
 
     # In memory, then serialised: creating genanki's schema in a file on disk took 20 ms a deck.
     connection = sqlite3.connect(":memory:")
     try:
-        package.write_to_db(connection.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
+        cursor = connection.cursor()
+        package.write_to_db(cursor, timestamp, itertools.count(timestamp * 1000))
+        apply_stamps(cursor, note_type, decks)
         connection.commit()
         database = connection.serialize()
     finally:
@@ -64,7 +63,39 @@ def write_apkg(
         manifest = {str(i): name for i, name in enumerate(names)}
         write_zip_entry(archive, "media", json.dumps(manifest).encode(), entry_time)
         for i, name in enumerate(names):
-            write_zip_entry(archive, str(i), media[name].read_bytes(), entry_time)
+            source = media[name]
+            data = source if isinstance(source, bytes) else source.read_bytes()
+            write_zip_entry(archive, str(i), data, entry_time)
+
+
+def create_deck(deck: DeckData, model: Any) -> Any:
+    """Return the genanki deck holding `deck`'s notes."""
+    import genanki
+
+    anki_deck = genanki.Deck(deck.deck_id, deck.name)
+    # New cards come up in the guide's order, even beside other decks' notes with clashing ids.
+    for position, note in enumerate(deck.notes, 1):
+        anki_deck.add_note(
+            genanki.Note(
+                model=model,
+                fields=list(note.fields),
+                tags=list(note.tags),
+                guid=note.guid,
+                due=position,
+            )
+        )
+    return anki_deck
+
+
+def apply_stamps(cursor: sqlite3.Cursor, note_type: NoteType, decks: Sequence[DeckData]) -> None:
+    """Give each note, its cards and the note type their own time (genanki gives all one)."""
+    stamps = [(note.mtime, note.guid) for deck in decks for note in deck.notes]
+    cursor.executemany("update notes set mod = ? where guid = ?", stamps)
+    cursor.execute("update cards set mod = (select mod from notes where notes.id = cards.nid)")
+    (models_json,) = cursor.execute("select models from col").fetchone()
+    models = json.loads(models_json)
+    models[str(MODEL_ID)]["mod"] = note_type.mtime
+    cursor.execute("update col set models = ?", (json.dumps(models),))
 
 
 @cache
@@ -141,8 +172,12 @@ def create_temporary(target: Path) -> Path:
 
 
 def output_timestamp(*paths: Path) -> float:
-    """Return the notes' modification time: SOURCE_DATE_EPOCH, or the newest input's mtime."""
+    """Return the earliest time a new or changed note may get.
+
+    That is SOURCE_DATE_EPOCH when it is set; otherwise now, or the newest input's mtime if
+    that is later, so that it is newer than anything an earlier build can have given.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         return float(int(epoch))
-    return float(int(max(p.stat().st_mtime for p in paths)))
+    return float(int(max(time.time(), *(p.stat().st_mtime for p in paths))))

@@ -49,7 +49,11 @@ def import_apkg(col: object, path: Path) -> object:
         update_notetypes=Condition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
     )
     request = ImportAnkiPackageRequest(package_path=str(path), options=options)
-    return col.import_anki_package(request)  # type: ignore[attr-defined]
+    result = col.import_anki_package(request)  # type: ignore[attr-defined]
+    # The Python side caches note types; Anki's own screens reload them after an import, and
+    # without this a test would read the note type as it was before the import.
+    col.models._clear_cache()  # type: ignore[attr-defined]
+    return result
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from interview_deck import cache, cli
-from interview_deck.build import BuildOptions, GuideResult, build
+from interview_deck.build import BuildOptions, GuideFile, GuideResult, build
 from interview_deck.cli import summarise
 
 REPO = Path(__file__).resolve().parent.parent
@@ -123,7 +123,7 @@ def test_changed_option_invalidates(
 
 def valid_entry(guide: Path, options: BuildOptions) -> dict[str, object]:
     """Return the guide's current cache entry, decoded."""
-    entry: dict[str, object] = json.loads(cache.entry_path(guide, options).read_text())
+    entry: dict[str, object] = json.loads(cache.entry_path(GuideFile(guide), options).read_text())
     return entry
 
 
@@ -152,7 +152,7 @@ def test_corrupt_or_foreign_entry_is_ignored(
     guide: Path, options: BuildOptions, corrupt: object
 ) -> None:
     build_one(guide, options)
-    entry_file = cache.entry_path(guide, options)
+    entry_file = cache.entry_path(GuideFile(guide), options)
     entry_file.write_bytes(corrupt(valid_entry(guide, options)))  # type: ignore[operator]
 
     result = build_one(guide, options)
@@ -220,7 +220,7 @@ def test_failed_build_is_not_cached(guide: Path, options: BuildOptions) -> None:
 
     assert first.failed and second.failed
     assert not second.cached
-    assert not cache.entry_path(guide, options).exists()
+    assert not cache.entry_path(GuideFile(guide), options).exists()
 
 
 def test_parallel_build_keeps_input_order_and_caches_every_guide(
@@ -321,11 +321,11 @@ EDIT_CODE = ("import os            # 'os' is a module", "import posixpath  # edi
 
 def plant_cached_blocks(guide: Path, options: BuildOptions, environment: str | None = None) -> int:
     """Replace every code block the cache keeps for the guide with CACHED_BLOCK; return how many."""
-    code = json.loads(cache.code_path(guide, options).read_text())
+    code = json.loads(cache.code_path(GuideFile(guide), options).read_text())
     code["blocks"] = dict.fromkeys(code["blocks"], CACHED_BLOCK)
     if environment is not None:
         code["environment"] = environment
-    cache.code_path(guide, options).write_text(json.dumps(code))
+    cache.code_path(GuideFile(guide), options).write_text(json.dumps(code))
     return len(code["blocks"])
 
 
@@ -383,9 +383,9 @@ def test_malformed_highlighted_blocks_are_ignored(
     guide: Path, options: BuildOptions, blocks: object
 ) -> None:
     build_one(guide, options)
-    code = json.loads(cache.code_path(guide, options).read_text())
+    code = json.loads(cache.code_path(GuideFile(guide), options).read_text())
     code["blocks"] = blocks
-    cache.code_path(guide, options).write_text(json.dumps(code))
+    cache.code_path(GuideFile(guide), options).write_text(json.dumps(code))
     edit_guide(guide, *EDIT_PROSE)
 
     build_one(guide, options)

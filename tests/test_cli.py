@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -22,9 +23,14 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_check_users_guide_exits_0() -> None:
+def test_check_users_guide_exits_0_with_its_counts() -> None:
     code, out, err = run("check", str(GUIDE))
-    assert (code, out, err) == (0, "", "")
+    assert (code, out, err) == (
+        0,
+        f"{GUIDE}: 30 questions; sections: Theory 20, Coding 10; "
+        "difficulty: Easy 9, Medium 21; 0 warnings\n",
+        "",
+    )
 
 
 def test_build_writes_deck_and_sheet_and_prints_summary(tmp_path: Path) -> None:
@@ -104,3 +110,43 @@ def test_entry_points_behave_the_same(command: list[str]) -> None:
         1,
         "no-such.md:0: error: no such file or folder\n",
     )
+
+
+def test_explain_lists_every_question_of_the_users_guide() -> None:
+    result = CliRunner().invoke(cli, ["explain", str(GUIDE)])
+    assert result.exit_code == 0
+    rows = [line for line in result.output.splitlines() if re.match(r"^\s+\d+\. ", line)]
+    assert len(rows) == 30
+    assert rows[0].strip().startswith("1. ")
+
+
+def test_explain_shows_roles_rules_and_sides(tmp_path: Path) -> None:
+    guide = tmp_path / "g.md"
+    guide.write_text(
+        "# Go Interview Guide\n\n## Easy\n\n### 1. What is nil?\n\n"
+        "**Answer:** The zero value of pointers, maps and slices.\n"
+    )
+    result = CliRunner().invoke(cli, ["explain", str(guide)])
+    assert result.exit_code == 0
+    assert result.output == (
+        f"{guide}: 1 questions, topic 'Go'\n"
+        "\n"
+        "blocks:\n"
+        "      1  title       heading\n"
+        "      3  level       heading\n"
+        "      5  question    question heading\n"
+        "      7  label       field\n"
+        "\n"
+        "questions:\n"
+        "    1. What is nil?  (line 5; Easy)\n"
+        "       front: What is nil?\n"
+        "       back:  The zero value of pointers, maps …\n"
+    )
+
+
+def test_explain_of_a_guide_that_cannot_build_exits_1(tmp_path: Path) -> None:
+    guide = tmp_path / "g.md"
+    guide.write_text("# Notes\n\nJust prose.\n")
+    result = CliRunner().invoke(cli, ["explain", str(guide)])
+    assert result.exit_code == 1
+    assert f"{guide}:1: error: no questions found" in result.output

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from interview_deck import REMOVED_TAG, card
 from interview_deck import build as build_module
-from interview_deck import card
 from interview_deck.build import BuildOptions, build
 from interview_deck.card import FIELDS, MODEL_ID, MODEL_NAME
 from tests.conftest import GUIDE, import_apkg
@@ -65,15 +65,22 @@ def touch_forward(path: Path, seconds: int = 3600) -> None:
 
 
 def read_guids(apkg: Path) -> dict[str, str]:
-    """Return each note's GUID in an .apkg, keyed by its Title field."""
+    """Return the GUID of each of the guide's notes in an .apkg, keyed by its Title field.
+
+    Notes of questions gone from the guide (kept, tagged as removed) are left out.
+    """
     with zipfile.ZipFile(apkg) as archive, tempfile.TemporaryDirectory() as scratch:
         database = Path(archive.extract("collection.anki2", scratch))
         connection = sqlite3.connect(database)
         try:
-            rows = connection.execute("select guid, flds from notes").fetchall()
+            rows = connection.execute("select guid, flds, tags from notes").fetchall()
         finally:
             connection.close()
-    return {flds.split("\x1f")[FIELDS.index("Title")]: guid for guid, flds in rows}
+    return {
+        flds.split("\x1f")[FIELDS.index("Title")]: guid
+        for guid, flds, tags in rows
+        if REMOVED_TAG not in tags.split()
+    }
 
 
 def notes_by_number(col: Any) -> dict[int, Any]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -52,6 +54,18 @@ def test_installed_wheel_builds_a_guide_outside_the_checkout(tmp_path: Path) -> 
 
     probe = [sys.executable, "-c", "import interview_deck; print(interview_deck.TEMPLATES)"]
     used = subprocess.run(probe, capture_output=True, text=True, cwd=tmp_path, env=environment)
+    # Your own templates override the packed ones file by file, from the installed copy too.
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "card.css").write_text(".card { color: rebeccapurple; }\n", encoding="utf-8")
+    own = subprocess.run(
+        [sys.executable, "-m", "interview_deck", "build", str(REPO / "content"), "--out",
+         str(tmp_path / "own"), "--templates", str(mine)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
+    )  # fmt: skip
 
     assert run.returncode == 0, run.stderr
     assert used.stdout.strip() == str(site / "interview_deck" / "templates")
@@ -59,3 +73,18 @@ def test_installed_wheel_builds_a_guide_outside_the_checkout(tmp_path: Path) -> 
         "python-modules.apkg",
         "python-modules.html",
     ]
+    assert own.returncode == 0, own.stderr
+    assert read_css(tmp_path / "own" / "python-modules.apkg").startswith(".card { color: rebecca")
+    assert read_css(out / "python-modules.apkg").startswith("/* Card styles")
+
+
+def read_css(apkg: Path) -> str:
+    """Return the CSS of the note type in an .apkg."""
+    with zipfile.ZipFile(apkg) as archive:
+        connection = sqlite3.connect(":memory:")
+        connection.deserialize(archive.read("collection.anki2"))
+    (models,) = connection.execute("select models from col").fetchone()
+    connection.close()
+    [model] = json.loads(models).values()
+    css: str = model["css"]
+    return css

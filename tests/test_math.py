@@ -122,7 +122,12 @@ def test_a_refused_formula_is_shown_as_its_source_with_a_warning(math_build: Mat
 
 def test_check_names_the_refused_formula_s_line() -> None:
     result = CliRunner().invoke(cli, ["check", str(MATH_GUIDE)])
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", f"{REFUSED}\n")
+    summary = f"{MATH_GUIDE}: 5 questions; sections: Theory 4, Python 1; difficulty: unrated 5"
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        f"{summary}; 1 warning\n",
+        f"{REFUSED}\n",
+    )
     strict = CliRunner().invoke(cli, ["check", "--strict", str(MATH_GUIDE)])
     assert strict.exit_code == 1
 

@@ -7,7 +7,9 @@ import signal
 import subprocess
 import sys
 import threading
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,7 +32,11 @@ def guides(tmp_path: Path) -> list[Path]:
 
 
 def run_watch(
-    guides: list[Path], options: BuildOptions, change: object, stop_after: int = 1
+    guides: list[Path],
+    options: BuildOptions,
+    change: object,
+    stop_after: int = 1,
+    report_bundle: Any = None,
 ) -> tuple[int, list[GuideResult]]:
     """Build, watch in a thread, call `change` once watching, and return what was rebuilt."""
     assert not any(r.failed for r in build([guides[0].parent], options, jobs=1))
@@ -48,6 +54,7 @@ def run_watch(
                     jobs=1,
                     stop_after=stop_after,
                     on_ready=ready.set,
+                    report_bundle=report_bundle,
                 )
             )
         finally:
@@ -76,6 +83,29 @@ def test_saved_guide_is_rebuilt_with_one_line(guides: list[Path], tmp_path: Path
     assert [(r.path, r.cached, r.failed) for r in reported] == [(first, False, False)]
     sheet = options.out_dir / "first.html"
     assert "Saved While Watching" in sheet.read_text(encoding="utf-8")
+
+
+def test_a_saved_guide_rewrites_the_bundle(guides: list[Path], tmp_path: Path) -> None:
+    options = BuildOptions(out_dir=tmp_path / "out", bundle="phone")
+    first = guides[0]
+    bundles: list[Any] = []
+
+    def edit() -> None:
+        text = first.read_text(encoding="utf-8")
+        first.write_text(text.replace("Module vs. Package vs. Script", "Saved While Watching"))
+
+    run_watch(guides, options, edit, report_bundle=bundles.append)
+
+    [bundle] = bundles
+    # 61: the new title is a new note, and the old one is kept, flagged as removed.
+    assert (bundle.path, bundle.guides, bundle.notes, bundle.problems) == (
+        options.out_dir / "phone.apkg",
+        2,
+        61,
+        (),
+    )
+    with zipfile.ZipFile(bundle.path) as archive:
+        assert b"Saved While Watching" in archive.read("collection.anki2")
 
 
 def test_saved_template_rebuilds_every_guide(

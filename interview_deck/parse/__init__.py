@@ -1,0 +1,88 @@
+"""Parse a guide into a Guide: blocks → outline → assemble → fields, identity and checks.
+
+The stages, each a module of this package:
+- `blocks`: markdown-it's tokens walked once into Block records;
+- `vocabulary`: the one table of labels and what each means;
+- `recognise`: the heading rules, in priority order; `body`: the rules inside a question;
+- `outline`: every look-ahead decision (title, sections, levels, numbered containers);
+- `assemble`: one fold over the blocks into questions; `fields`: card sides;
+- `identity`: question keys; `checks`: fences and declared counts; `naming`: names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from interview_deck.errors import GuideError, Problem
+from interview_deck.model import Guide
+from interview_deck.parse.assemble import assemble_blocks, finish_question
+from interview_deck.parse.blocks import create_parser, is_safe_link, read_blocks
+from interview_deck.parse.body import find_chat_outro
+from interview_deck.parse.checks import check_declared_counts, find_unclosed_fences
+from interview_deck.parse.identity import assign_keys
+from interview_deck.parse.naming import name_section, name_topic, slugify
+from interview_deck.parse.outline import find_bold_title, outline_guide
+from interview_deck.parse.vocabulary import is_answer_label
+
+if TYPE_CHECKING:
+    # Only for annotations: the reader uses the parser's question recogniser.
+    from interview_deck.read import Source
+
+__all__ = [
+    "create_parser",
+    "is_answer_label",
+    "is_safe_link",
+    "name_section",
+    "name_topic",
+    "parse_guide",
+    "slugify",
+]
+
+
+def parse_guide(source: Source) -> Guide:
+    """Parse one guide; raise GuideError with every problem if it cannot become a deck."""
+    path, lines = source.path, source.text.split("\n")
+    # blocks: the tokens, walked once
+    env: dict[str, list[int]] = {}
+    tokens = create_parser().parse(source.text, env)
+    blocks = read_blocks(tokens)
+    problems: list[Problem] = find_unclosed_fences(path, tokens, lines)
+    problems += warn_too_deep(path, env.get("too_deep", []))
+    # outline: the title, sections, levels, and which headings are questions
+    outline = outline_guide(blocks)
+    # assemble: the blocks before the chat's goodbye, folded into questions
+    assembly = assemble_blocks(lines, blocks, outline, find_chat_outro(blocks, lines))
+    # fields: each question's card sides
+    finished = [finish_question(path, lines, d) for d in assembly.drafts]
+    problems += [p for f in finished for p in f.problems]
+    # identity: a key for each question's note
+    ids, parts = [d.key for d in assembly.drafts], [d.part for d in assembly.drafts]
+    questions = assign_keys(path, [f.question for f in finished], ids, parts, problems)
+    if not questions and not problems:
+        line = outline.title.line if outline.title else 1
+        message = "no questions found (expected headings like '### 1. Title')"
+        problems.append(Problem(path, line, "error", message))
+    if any(p.severity == "error" for p in problems):
+        raise GuideError(problems)
+    # checks: counts that headings declare
+    warnings = [p for p in problems if p.severity == "warning"]
+    warnings += check_declared_counts(path, outline, questions)
+    title = outline.title.text if outline.title else find_bold_title(blocks)
+    return Guide(
+        path,
+        name_topic(title, path),
+        assembly.intro_text,
+        tuple(questions),
+        tuple(warnings),
+        tuple(assembly.intro_tokens),
+        tuple(assembly.readings),
+    )
+
+
+def warn_too_deep(path: Path, lines: list[int]) -> list[Problem]:
+    """Warn once about lists or quotes nested too deep to read as structure."""
+    if not lines:
+        return []
+    message = "lists or quotes nested this deep are shown as plain text from here on"
+    return [Problem(path, lines[0] + 1, "warning", f"{message} ({len(lines)} lines)")]

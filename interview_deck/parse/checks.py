@@ -1,0 +1,77 @@
+"""Checks over a whole guide: unclosed code fences and question counts that headings declare."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from interview_deck.errors import Problem
+from interview_deck.model import Question
+from interview_deck.parse.outline import Outline, find_span_end
+
+DECLARED_COUNT = re.compile(
+    r"\((\d{1,9})\s*(?:questions?|total|qs?)\)|(\d{1,9})\s+questions\b", re.IGNORECASE
+)
+DECLARED_RANGE = re.compile(r"\bq(?:uestions?)?\s*(\d{1,9})\s*[–—-]\s*q?(\d{1,9})\b", re.IGNORECASE)
+# A table of contents or summary may count the questions of the whole guide.
+CONTENTS_HEADING = re.compile(
+    r"^\W*(?:table\s+of\s+contents|contents|summary|overview|index)\b", re.IGNORECASE
+)
+
+
+def find_unclosed_fences(path: Path, tokens: list[Token], lines: list[str]) -> list[Problem]:
+    """Report code fences that run to the end of the file because they are never closed."""
+    problems = []
+    for token in tokens:
+        for fence in [token, *(token.children or [])]:
+            if fence.type != "fence" or fence.map is None:
+                continue
+            start, end = fence.map
+            last = lines[end - 1].strip() if end - 1 > start else ""
+            closed = last.startswith(fence.markup) and not last.strip(fence.markup[0])
+            if not closed:
+                problems.append(
+                    Problem(
+                        path,
+                        start + 1,
+                        "error",
+                        f"code fence '{fence.markup}' opened here is never closed",
+                    )
+                )
+    return problems
+
+
+def check_declared_counts(path: Path, outline: Outline, questions: list[Question]) -> list[Problem]:
+    """Warn where a heading's declared question count differs from the questions beneath it."""
+    warnings = []
+    headings = outline.headings
+    # Sorted question lines: the questions under a heading are counted by bisection.
+    lines = sorted(q.line for q in questions)
+    for i, heading in enumerate(headings):
+        declared = declared_count(heading.text)
+        if declared is None or heading.is_question or CONTENTS_HEADING.match(heading.text):
+            continue
+        if heading is outline.title:
+            found = len(questions)
+        else:
+            end = find_span_end(headings, i)
+            last = headings[end].line if end < len(headings) else lines[-1] + 1 if lines else 0
+            found = max(0, bisect_left(lines, last) - bisect_right(lines, heading.line))
+        if found != declared:
+            message = f"heading declares {declared} questions but {found} follow"
+            warnings.append(Problem(path, heading.line, "warning", message))
+    return warnings
+
+
+def declared_count(text: str) -> int | None:
+    """Return the question count a heading declares, e.g. "(6 Questions)" or "Questions 7–20"."""
+    span = DECLARED_RANGE.search(text)
+    if span:
+        return int(span.group(2)) - int(span.group(1)) + 1
+    count = DECLARED_COUNT.search(text)
+    if count:
+        return int(count.group(1) or count.group(2))
+    return None

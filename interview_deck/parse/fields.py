@@ -1,0 +1,262 @@
+"""Fields: a question's labelled parts, collected block by block, then given a card side."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from interview_deck.errors import Problem
+from interview_deck.model import Field
+from interview_deck.parse.blocks import Block, quote_blocks, read_items
+from interview_deck.parse.naming import STATED_DIFFICULTY, TRAILING_DIFFICULTY, name_difficulty
+from interview_deck.parse.vocabulary import (
+    Flag,
+    LabelMatch,
+    Role,
+    is_answer_label,
+    lookup_label,
+    match_label,
+)
+
+
+@dataclass
+class FieldDraft:
+    """A field while its blocks are being collected; `line` and `last_line` are 1-based."""
+
+    label: str
+    line: int
+    first_text: str
+    last_line: int
+    tokens: list[Token] = field(default_factory=list)
+    # Set when the label stood empty and bold terms (`**Lock:** ...`) came next: its text.
+    takes_terms: bool = False
+    # True for a sub-heading inside a question ("#### Example"), rather than a bold label.
+    from_heading: bool = False
+    # True for an item of a bullet list of labels (`- **Answer:** ...`).
+    from_list: bool = False
+
+    @property
+    def has_text(self) -> bool:
+        """True once anything follows the label: text on its line or blocks after it."""
+        return bool(self.first_text.strip() or self.tokens)
+
+
+@dataclass
+class QuestionDraft:
+    """A question while its fields are being collected."""
+
+    number: int
+    title: str
+    section: str | None
+    difficulty: str | None
+    line: int
+    rank: int
+    # The line of the section or level heading the question is under (0 for none).
+    part: int = 0
+    key: str | None = None
+    fields: list[FieldDraft] = field(default_factory=list)
+
+
+def add_block(
+    fields: list[FieldDraft],
+    block: Block,
+    first_line: str,
+    label: LabelMatch | None,
+    items: list[FieldDraft],
+) -> None:
+    """Add a block to a question's fields: a labelled field, the fields of a labelled list,
+    or more text for the last field (for the prompt, before any label).
+
+    `first_line` is the block's first line, which a label is read from.
+    """
+    tokens = list(block.tokens)
+    if label:
+        first = first_line[label.end :]
+        rest = strip_label(tokens, label.end)
+        fields.append(FieldDraft(label.name, block.line, first, block.last_line, rest))
+    elif items:
+        fields += items
+    elif fields:
+        fields[-1].tokens += tokens
+        fields[-1].last_line = block.last_line
+    else:
+        fields.append(FieldDraft("", block.line, first_line, block.last_line, tokens))
+
+
+def strip_label(paragraph: list[Token], label_end: int) -> list[Token]:
+    """Return a label paragraph's tokens without the `**Label:**`; none if nothing follows it."""
+    opening, inline, closing = paragraph
+    rest = inline.content[label_end:].lstrip()
+    return [opening, inline.copy(content=rest), closing] if rest else []
+
+
+def keep_label(label: LabelMatch, text: str, fields: list[FieldDraft], lines: list[str]) -> bool:
+    """True if a paragraph's label starts a field, False if it is the last field's text.
+
+    Bold terms under an empty label (`**Lock:** ...`) are its text; under an empty Answer
+    so is a part of it (`**Short answer:** ...`, `**Approach:** ...`), and under a
+    sub-heading ("#### Example") every label up to the next heading. An empty Answer over
+    any other label (`**Explanation:**`) stays an error. `Q:`/`A:` lines are a dialogue
+    unless they open the question. The last field is marked when it takes such text.
+    """
+    name = label.name
+    meaning = lookup_label(name)
+    last = fields[-1]
+    waiting = not last.has_text
+    taken = last.from_heading and (waiting or last.takes_terms)
+    if name.lower() != "question":
+        star = last.takes_terms and meaning.has(Flag.STAR)
+        term = not meaning.is_known or star
+        part = meaning.role is Role.ANSWER or meaning.has(Flag.ANSWER_PART)
+        under_answer = waiting and is_answer_label(last.label) and part
+        taken = taken or under_answer or (term and (waiting or last.takes_terms))
+    if taken:
+        last.takes_terms = True
+        return False
+    answered = any(is_answer_label(f.label) for f in fields)
+    if text[:1].isalpha() and name == "Question" and answered:
+        return False
+    # "A: `INNER JOIN`" lists a choice unless it answers a plain "Q:" just before it.
+    after_q = lines[last.line - 1].lstrip()[:2].upper() == "Q:"
+    return not (text[:2].upper() == "A:" and not after_q)
+
+
+def read_labelled_block(block: Block, list_style: bool) -> list[FieldDraft]:
+    """Return the fields of a labelled bullet list or quote, else none."""
+    return split_labelled_items(block, list_style) or unquote_label(block)
+
+
+def unhide(tokens: list[Token]) -> list[Token]:
+    """Return tokens with a tight list's hidden paragraphs shown, as any field's text is."""
+    return [t.copy(hidden=False) if t.type.startswith("paragraph") else t for t in tokens]
+
+
+def split_labelled_items(block: Block, list_style: bool = False) -> list[FieldDraft]:
+    """Return the fields of a bullet list whose every item opens with a label, else none.
+
+    LLMs write `- **Question:** ...` / `- **Answer:** ...` as well as plain paragraphs;
+    a list of `- **Module:** ...` terms, with no Question or Answer among them, is an
+    answer's content, not fields, unless the question's fields so far were list items
+    (`list_style`).
+    """
+    if block.kind != "bullet_list":
+        return []
+    fields: list[FieldDraft] = []
+    for item in read_items(block):
+        found = draft_labelled_field(item.line, item.last_line, list(item.tokens))
+        if found is None:
+            return []
+        found.tokens = unhide(found.tokens)
+        last = fields[-1] if fields else None
+        is_term = not lookup_label(found.label).is_known
+        if last and (not last.has_text or last.takes_terms) and is_term:
+            # `- **Module:** ...` right under `- **Expected Answer:**` is the answer's text.
+            last.tokens += unhide(list(item.tokens))
+            last.last_line, last.takes_terms = found.last_line, True
+            continue
+        found.from_list = True
+        fields.append(found)
+    # Mostly known labels also count: a code block or a `*` list at column 0 ends a list,
+    # and the labels after it (`- **Explanation:**`, `- **Why Ask This:**`) start their own.
+    known = sum(lookup_label(f.label).is_known for f in fields)
+    mostly_known = known == len(fields) or (known >= 2 and 2 * known >= len(fields))
+    asks = any(f.label.lower() == "question" or is_answer_label(f.label) for f in fields)
+    return fields if list_style or mostly_known or asks else []
+
+
+def unquote_label(block: Block) -> list[FieldDraft]:
+    """Return the field of a quote that opens with a label, `> **Answer:** ...`, else none."""
+    if block.kind != "blockquote":
+        return []
+    found = draft_labelled_field(block.line, block.last_line, list(block.tokens[1:-1]))
+    # `> Q: ...` / `> A: ...` without bold is a quoted dialogue, not a field.
+    inner = quote_blocks(block)
+    plain = bool(inner) and inner[0].text[:1].isalpha()
+    return [found] if found and lookup_label(found.label).is_known and not plain else []
+
+
+def draft_labelled_field(line: int, last_line: int, inner: list[Token]) -> FieldDraft | None:
+    """Return a field from a list item's or quote's tokens if they open with a label."""
+    paragraph = inner[:3]
+    if len(paragraph) < 3 or paragraph[0].type != "paragraph_open":
+        return None
+    label = match_label(paragraph[1].content)
+    if label is None:
+        return None
+    first = paragraph[1].content.split("\n")[0][label.end :]
+    rest = strip_label(paragraph, label.end) + inner[3:]
+    return FieldDraft(label.name, line, first, last_line, rest)
+
+
+def draft_item_fields(inner: list[Block]) -> list[FieldDraft]:
+    """Return the fields of a numbered list item after its title line: labels and their text."""
+    fields: list[FieldDraft] = []
+    for position, block in enumerate(inner):
+        if position == 0 and block.is_paragraph:
+            # The title is the first line; labels may follow it in the same paragraph.
+            rest = block.text.split("\n", 1)[1] if "\n" in block.text else ""
+            if not rest:
+                continue
+            opening, inline, closing = block.tokens
+            tokens = (opening, inline.copy(content=rest), closing)
+            block = Block(block.kind, 0, block.line + 1, block.last_line, rest, "", tokens)
+        text = block.text if block.is_paragraph else ""
+        label = match_label(text) if text else None
+        items = [] if label else split_labelled_items(block, list_style=True)
+        add_block(fields, block, text.split("\n")[0], label, items)
+    return fields
+
+
+def finish_fields(path: Path, lines: list[str], draft: QuestionDraft) -> FinishedFields:
+    """Return a draft's fields with their card sides, the difficulty they state, and problems.
+
+    Prompt-like fields stay on the front until the first field that is not one.
+    """
+    finished = FinishedFields([], draft.difficulty, [])
+    on_front = True
+    for d in draft.fields:
+        body = join_lines([d.first_text, *lines[d.line : d.last_line]])
+        label = d.label
+        meaning = lookup_label(label)
+        stated = STATED_DIFFICULTY.match(body) if meaning.has(Flag.DIFFICULTY) else None
+        named = name_difficulty(stated["difficulty"]) if stated else None
+        if named:
+            # "**Difficulty:** 🟢 Easy" describes the question; it is not a field.
+            finished.difficulty = named
+            continue
+        # "**Question (Hard):**" is a Question with a difficulty.
+        in_label = TRAILING_DIFFICULTY.search(label)
+        if in_label and in_label.start() > 0:
+            finished.difficulty = name_difficulty(in_label["difficulty"])
+            label = label[: in_label.start()].strip()
+            meaning = lookup_label(label)
+        if label and not body:
+            finished.problems.append(Problem(path, d.line, "error", f"label '{label}' has no text"))
+        tokens = tuple(d.tokens)
+        if meaning.role is Role.METADATA:
+            # "**Category:** Coding" goes on the back, without ending the prompt before it.
+            finished.fields.append(Field(label, body, d.line, False, True, tokens))
+            continue
+        # An example's Output belongs with its Input; elsewhere an Output may be the answer.
+        before = finished.fields[-1].label.lower() if finished.fields else ""
+        after_input = "input" in before or "example" in before
+        prompt_like = meaning.role is Role.PROMPT or (after_input and meaning.has(Flag.OUTPUT))
+        on_front = on_front and (not label or prompt_like)
+        finished.fields.append(Field(label, body, d.line, on_front, meaning.is_aside, tokens))
+    return finished
+
+
+@dataclass
+class FinishedFields:
+    """A question's fields with their sides, the difficulty they state, and their problems."""
+
+    fields: list[Field]
+    difficulty: str | None
+    problems: list[Problem]
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join source lines, dropping blank lines at either end."""
+    return "\n".join(lines).strip("\n").rstrip()

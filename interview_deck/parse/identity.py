@@ -1,0 +1,75 @@
+"""Identity: each question's key, from which its note's GUID is made."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+from interview_deck.errors import Problem
+from interview_deck.model import Question
+from interview_deck.parse.naming import slugify
+
+# Characters that do not show: zero-width spaces and joiners, word joiner, BOM, soft hyphen.
+INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+
+
+def normalise_title(title: str) -> str:
+    """Return a title's identity form: lower case, words only, the same however it is encoded.
+
+    NFC, so that "café" typed either way is one key; invisible characters go first, so
+    that a zero-width space or soft hyphen does not split a word.
+    """
+    text = unicodedata.normalize("NFC", INVISIBLE.sub("", title)).lower()
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def restarts_per_part(questions: list[Question], parts: list[int]) -> bool:
+    """True if a question number is used in more than one part: numbering restarts.
+
+    `parts` holds, for each question, the line of the section or level heading it is
+    under. The answer depends only on which numbers each part holds, not on their order,
+    so moving, inserting or renumbering questions inside a part never changes it.
+    """
+    parts_by_number: dict[int, set[int]] = defaultdict(set)
+    for question, part in zip(questions, parts, strict=True):
+        parts_by_number[question.number].add(part)
+    return any(len(found) > 1 for found in parts_by_number.values())
+
+
+def assign_keys(
+    path: Path,
+    questions: list[Question],
+    ids: list[str | None],
+    parts: list[int],
+    problems: list[Problem],
+) -> list[Question]:
+    """Give each question its identity key and report keys that appear twice.
+
+    `ids` holds each question's `<!-- id: ... -->`, if it has one; `parts` the line of the
+    section or level heading each question is under (0 for none).
+    """
+    # Where numbering restarts per section, one title may be asked in each section.
+    restarts = restarts_per_part(questions, parts)
+    seen: dict[str, Question] = {}
+    keyed = []
+    for question, explicit in zip(questions, ids, strict=True):
+        # An explicit id is normalised like a title, so `<!-- id: Old Title -->` keeps a note.
+        key = normalise_title(explicit or question.title)
+        if restarts:
+            key = f"{slugify(question.section or '')}/{key}"
+        if key in seen:
+            first = seen[key]
+            problems.append(
+                Problem(
+                    path,
+                    question.line,
+                    "error",
+                    f"question title '{question.title}' is used twice (lines {first.line} and "
+                    f"{question.line}); rename one or give it <!-- id: some-key -->",
+                )
+            )
+        seen[key] = question
+        keyed.append(Question(**{**question.__dict__, "key": key}))
+    return keyed

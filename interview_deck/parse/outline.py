@@ -1,0 +1,163 @@
+"""The outline: every look-ahead decision about a guide's shape, made in one place.
+
+Which heading is the title, which are sections and which are wrappers over all the
+questions, which name a difficulty level, and which numbered headings are containers of
+questions rather than questions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from interview_deck.parse.blocks import Block
+from interview_deck.parse.naming import SECTION_NAME, TOPIC_PHRASE, name_section, strip_emphasis
+from interview_deck.parse.recognise import (
+    HEADING_RULES,
+    Heading,
+    HeadingScan,
+    is_bold_line,
+    match_question_heading,
+)
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The headings of a guide, its title, and the name of each section by its line."""
+
+    headings: list[Heading]
+    title: Heading | None
+    sections: dict[int, str]
+    # The headings each block stands for, by the block's first line.
+    by_block: dict[int, list[Heading]]
+
+    def headings_at(self, line: int) -> list[Heading]:
+        """Return the headings of the block that starts at a 1-based line."""
+        return self.by_block.get(line, [])
+
+
+def outline_guide(blocks: list[Block]) -> Outline:
+    """Find a guide's headings and decide its title and sections."""
+    by_block = scan_headings(blocks)
+    headings = [h for found in by_block.values() for h in found]
+    title = find_title(headings)
+    return Outline(headings, title, find_sections(headings, title), by_block)
+
+
+def scan_headings(blocks: list[Block]) -> dict[int, list[Heading]]:
+    """Return the headings of the guide by block, each read by the first heading rule that fits."""
+    scan = HeadingScan(blocks)
+    by_block: dict[int, list[Heading]] = {}
+    for i, block in enumerate(blocks):
+        for rule in HEADING_RULES:
+            found = rule.read(scan, i) if block.kind in rule.kinds else None
+            if found is None:
+                continue
+            by_block[block.line] = found
+            for heading in found:
+                scan.headings.append(heading)
+                if heading.is_question:
+                    # As the assembler does, an unnumbered question counts on from the last.
+                    numbered = match_question_heading(heading.text)
+                    scan.number = int(numbered["number"]) if numbered else scan.number + 1
+                    scan.last_question = heading
+            break
+    demote_numbered_sections(scan.headings, scan.labelled_lines)
+    return by_block
+
+
+def demote_numbered_sections(headings: list[Heading], labelled_lines: set[int]) -> None:
+    """Unmark numbered headings that are sections: "## 1. Theory" with questions under it.
+
+    Their siblings at the same depth are sections too ("## 3. Summary"), unless a label
+    follows them, which makes them questions after all.
+    """
+    containers = []
+    for i, heading in enumerate(headings):
+        if not heading.is_question or heading.line in labelled_lines:
+            continue
+        for below in headings[i + 1 :]:
+            if below.rank <= heading.rank:
+                break
+            if below.is_question:
+                containers.append(heading)
+                break
+    ranks = {h.rank for h in containers}
+    for heading in headings:
+        if heading.rank in ranks and heading.line not in labelled_lines:
+            heading.is_question = False
+            heading.rule = "numbered section"
+
+
+def find_title(headings: list[Heading]) -> Heading | None:
+    """Return the title heading: the first one, unless it is really a question or a section.
+
+    That is: a question, a heading deeper than another, or the first of several sections
+    ("## Theory" with questions under it, then "## Coding").
+    """
+    if not headings:
+        return None
+    first = headings[0]
+    if first.is_question or re.match(r"(section|part)\b", first.text, re.I):
+        return None
+    # "### Python Interview Guide" over "## Theory" sections is still the title.
+    if any(h.rank < first.rank for h in headings) and not TOPIC_PHRASE.search(first.text):
+        return None
+    end = find_span_end(headings, 0)
+    has_questions = any(h.is_question for h in headings[1:end])
+    if has_questions and end < len(headings) and headings[end].rank == first.rank:
+        return None
+    return first
+
+
+def find_sections(headings: list[Heading], title: Heading | None) -> dict[int, str]:
+    """Map the line of each section heading to the section's name.
+
+    A section is a heading that is neither a question nor a difficulty level and has
+    questions under it: a Table of Contents, Introduction or Summary has none.
+    """
+    sections = {}
+    total = sum(h.is_question for h in headings)
+    for i, heading in enumerate(headings):
+        if heading is title or heading.is_question or heading.is_level:
+            continue
+        below = sum(h.is_question for h in headings[i + 1 : find_span_end(headings, i)])
+        if below and not (below == total and is_wrapper(heading)):
+            sections[heading.line] = name_section(heading.text)
+    return sections
+
+
+def is_wrapper(heading: Heading) -> bool:
+    """True for a heading over all the questions that names no part: "## Interview Questions"."""
+    name = name_section(heading.text)
+    generic = TOPIC_PHRASE.search(heading.text) is not None and len(name.split()) <= 1
+    return generic and not SECTION_NAME.match(name)
+
+
+def find_span_end(headings: list[Heading], i: int) -> int:
+    """Return the index of the heading that ends heading i's part of the guide.
+
+    That is the next heading at the same depth or shallower, other than a question (levels
+    like "### Easy Level" may sit at the same depth as their questions) and, for a section,
+    other than a difficulty level (which may sit at the same depth as its section).
+    """
+    heading = headings[i]
+    for j in range(i + 1, len(headings)):
+        below = headings[j]
+        if below.rank > heading.rank or below.is_question:
+            continue
+        if below.is_level and not heading.is_level:
+            continue
+        return j
+    return len(headings)
+
+
+def find_bold_title(blocks: list[Block]) -> str:
+    """Return a title written as a bold line before any heading, `**Python Interview Guide**`."""
+    for block in blocks:
+        if not block.is_paragraph:
+            return ""
+        text = block.text.strip()
+        if is_bold_line(text) and TOPIC_PHRASE.search(text):
+            return strip_emphasis(text)
+    return ""

@@ -1,0 +1,211 @@
+"""The label vocabulary: one table row per label that guides use, and how labels are written.
+
+A label opens a field: `**Expected Answer:**`, `- **Hint**: ...`, `Q: ...`. Each row of
+LABELS says what a label means (its role) and where it may stand (its flags). Everything
+the parser asks of a label's meaning is asked through `lookup_label`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+
+class Role(Enum):
+    """What a labelled field is to its question."""
+
+    PROMPT = "prompt"  # the question, and what it gives: "Question", "Example", "Starter Code"
+    ANSWER = "answer"  # "Answer", "Expected Answer", "Solution Code"
+    DETAIL = "detail"  # the rest of the back: "Explanation", "Complexity", "Hints"
+    INTERVIEWER = "interviewer note"  # "Why Interviewers Ask This", "Follow-up"
+    METADATA = "metadata"  # describes the question: "Difficulty", "Category"
+    TERM = "term"  # a bold word with no field of its own: "Steps", "Summary", "Situation"
+
+
+class Flag(Enum):
+    """Where a label may stand and what it may do, beyond its role."""
+
+    STARTS_QUESTION = "starts a question"  # under a heading, it makes that heading a question
+    ALONE = "may stand alone"  # `**Explanation**` on its own line, without a colon
+    SAME_DEPTH = "may be a heading as deep as its question"  # "### Solution"
+    ANSWER_PART = "a part of an empty Answer"  # `**Answer:**` then `**Approach:**`
+    OUTPUT = "an example's output"  # kept with the Input before it
+    STAR = "a step of a STAR answer"  # Situation, Task, Action, Result
+    OUTRO = "may close the whole guide"  # "Final Tips", "Key Takeaways"
+    DIFFICULTY = "states the difficulty"  # "**Difficulty:** Hard" is not a field
+    ASIDE = "shown as an interviewer's note"  # an answer "for the interviewer"
+
+
+@dataclass(frozen=True)
+class LabelRow:
+    """One label of the vocabulary: the pattern its text matches in full, its role and flags."""
+
+    pattern: str
+    role: Role
+    flags: frozenset[Flag] = frozenset()
+
+
+@dataclass(frozen=True)
+class Label:
+    """What `lookup_label` tells about one label's text."""
+
+    role: Role
+    flags: frozenset[Flag]
+
+    @property
+    def is_known(self) -> bool:
+        """True for the labels of a question's parts, rather than bold terms in an answer."""
+        return self.role is not Role.TERM
+
+    @property
+    def is_aside(self) -> bool:
+        """True for what the interviewer says or looks for, shown apart on the card."""
+        return self.role is Role.INTERVIEWER or Flag.ASIDE in self.flags
+
+    def has(self, flag: Flag) -> bool:
+        """True if the label carries `flag`."""
+        return flag in self.flags
+
+
+def row(pattern: str, role: Role, *flags: Flag) -> LabelRow:
+    """Return a table row."""
+    return LabelRow(pattern, role, frozenset(flags))
+
+
+F = Flag
+# "The Coding", "Your Interview": what may come before a prompt label's noun.
+PROMPT_KIND = (
+    r"(?:the\s+)?(?:your\s+)?(?:(?:coding|practical|design|debugging|interview|theory"
+    r"|theoretical|conceptual|technical)\s+)?"
+)
+# The nouns that only a question's own prompt has: "Question", "Problem Statement", "Task".
+QUESTION_NOUN = r"(?:q|question|problem(?:\s+statement)?|task|challenge|exercise|prompt|scenario)"
+BESIDE = (F.ALONE, F.SAME_DEPTH)
+ANSWER_WORDS = r"\b(?:answer|solution)\b"
+INTERVIEWER_WORDS = r"(?:why\b.*\bask|interviewer|follow[- ]?ups?\b|what\s+.*look(?:ing)?\s+for)"
+# First match wins, so a row that names one label exactly comes before a wider one.
+LABELS: tuple[LabelRow, ...] = (
+    row(r"task", Role.PROMPT, F.STARTS_QUESTION, F.STAR),
+    row(rf"{PROMPT_KIND}{QUESTION_NOUN}", Role.PROMPT, F.STARTS_QUESTION),
+    row(r"examples?", Role.PROMPT, *BESIDE),
+    row(r"code", Role.PROMPT, F.SAME_DEPTH, F.ANSWER_PART),
+    row(
+        rf"{PROMPT_KIND}(?:starter\s+)?(?:{QUESTION_NOUN}|context|given|code(?:\s+snippet)?|snippet|buggy\s+code"
+        r"|(?:sample\s+|example\s+)?input(?:\s*/\s*output)?|setup|constraints|requirements"
+        r"|examples?(?:\s+usage)?|(?:function\s+)?signature|description|objective|goal)",
+        Role.PROMPT,
+    ),
+    row(r"(?:sample\s+code|code\s+example|approach|implementation|walkthrough)", Role.DETAIL,
+        *BESIDE, F.ANSWER_PART),
+    row(r"output", Role.DETAIL, *BESIDE, F.OUTPUT),
+    row(r"(?:sample\s+|expected\s+|example\s+)output", Role.TERM, F.OUTPUT),
+    row(r"steps", Role.TERM, F.ANSWER_PART),
+    row(r"explanation|hints?|(?:the\s+)?fix|(?:(?:time|space)\s+)?complexity", Role.DETAIL,
+        *BESIDE),
+    row(r"follow[- ]?ups?(?:\s+questions?)?", Role.INTERVIEWER, *BESIDE),
+    row(r"notes?|key\s+takeaways?|takeaways?", Role.DETAIL, F.ALONE, F.OUTRO),
+    row(
+        r"key\s+points?|time\s*/\s*space\s+complexity|common\s+(?:mistakes?|pitfalls?)|pitfalls?"
+        r"|discussion|analysis|usage|tests?|edge\s+cases|trade-?offs|how\s+it\s+works"
+        r"|key\s+concepts?",
+        Role.DETAIL,
+        F.ALONE,
+    ),
+    row(r"(?:difficulty|level)(?:\s+level)?", Role.METADATA, F.DIFFICULTY),
+    row(r"category|topic|tags?|type|question\s+type|estimated\s+time|time\s+(?:limit|needed)",
+        Role.METADATA),
+    row(r"situation|action|result", Role.TERM, F.STAR),
+    row(r"pro\s+tips?|final\s+(?:advice|tips?|thoughts|words)|next\s+steps?|conclusion|summary"
+        r"|good\s+luck", Role.TERM, F.OUTRO),
+    # Wider than any row above: an answer or an interviewer's note anywhere in the label.
+    row(rf"(?=.*{INTERVIEWER_WORDS}).*{ANSWER_WORDS}.*", Role.ANSWER, F.ASIDE),
+    row(rf".*{ANSWER_WORDS}.*", Role.ANSWER),
+    row(rf".*{INTERVIEWER_WORDS}.*", Role.INTERVIEWER),
+)  # fmt: skip
+TABLE = [(re.compile(r.pattern, re.IGNORECASE | re.DOTALL), r) for r in LABELS]
+UNKNOWN = Label(Role.TERM, frozenset())
+
+
+@lru_cache(maxsize=1024)
+def lookup_label(text: str) -> Label:
+    """Return what a label means; an unknown label is a bold term (Role.TERM, no flags)."""
+    for pattern, found in TABLE:
+        if pattern.fullmatch(text):
+            return Label(found.role, found.flags)
+    return UNKNOWN
+
+
+def is_answer_label(text: str) -> bool:
+    """True for labels such as "Expected Answer" or "Solution Code"."""
+    return lookup_label(text).role is Role.ANSWER
+
+
+def is_question_label(text: str) -> bool:
+    """True for labels that only a question has: its prompt or its answer."""
+    return lookup_label(text).role in (Role.PROMPT, Role.ANSWER)
+
+
+def opens_question(text: str) -> bool:
+    """True for a label that shows a question starts above it: Question, Problem, Answer..."""
+    label = lookup_label(text)
+    return label.has(Flag.STARTS_QUESTION) or label.role is Role.ANSWER
+
+
+# How labels are written.
+# `**Label:**` or `**Label**:` at the start of a line; the label has no `*` and is short.
+# An emoji may come first, `✅ **Answer:**`, and the label may be in italics, `*Answer:*`.
+LABEL = re.compile(
+    r"^(?:[^\w\s*_`\[(<>#|+\-\\]{1,3}[ \t]*)?"
+    r"(?:\*\*?|__?)(?P<label>[^*_\n]{1,80}?)(?::(?:\*\*?|__?)|(?:\*\*?|__?):)[ \t]*"
+)
+# `**Answer**` alone on its line: a label only if it is a label we know.
+BARE_LABEL = re.compile(r"^(?:\*\*|__)(?P<label>[^*_\n]{1,40}?)(?:\*\*|__)[ \t]*:?[ \t]*$")
+# `Q: ...`, `A: ...`, `Expected Answer: ...` without any emphasis.
+PLAIN_LABEL = re.compile(
+    r"^(?P<label>Q|A|Question|Answer|Expected\s+Answer|Solution|Sample\s+Code|Explanation)"
+    r"[ \t]*:(?=\s|$)[ \t]*",
+    re.IGNORECASE,
+)
+PLAIN_LABEL_NAMES = {"q": "Question", "a": "Answer"}
+# `**Question 3:**` and `**Q3:**` under a question's heading are its Question.
+QUESTION_NUMBER = re.compile(r"^(?:q|question)\s*#?\s*\d{1,9}$", re.IGNORECASE)
+# Emoji and other symbols that LLMs put in front of headings and labels.
+LEADING_SYMBOLS = re.compile(r"^[^\w`*(\[]+")
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    """A label found at the start of a line: its tidied name and where it ends in the line."""
+
+    name: str
+    end: int
+
+
+# The block rule, the heading pass and the field pass all ask about the same lines.
+@lru_cache(maxsize=1024)
+def match_label(line: str) -> LabelMatch | None:
+    """Return the field label a line opens with, tidied, and where the label ends; or None."""
+    if line[:1].isalnum() and ":" not in line[:20]:
+        # Most lines of prose: only plain labels (`Q:`, `Expected Answer:`) start with a letter.
+        return None
+    found = LABEL.match(line) or PLAIN_LABEL.match(line)
+    if found and line.startswith("__") and found["label"][:1].islower():
+        # `__init__: sets up the object` names a method; `__Answer:__` would be a label.
+        return None
+    if found:
+        label = clean_label(found["label"])
+        if QUESTION_NUMBER.match(label):
+            return LabelMatch("Question", found.end())
+        return LabelMatch(PLAIN_LABEL_NAMES.get(label.lower(), label), found.end())
+    bare = BARE_LABEL.match(line)
+    name = clean_label(bare["label"]) if bare else ""
+    if bare and ":" not in name and len(name.split()) <= 4 and lookup_label(name).is_known:
+        return LabelMatch(name, bare.end())
+    return None
+
+
+def clean_label(label: str) -> str:
+    """Tidy a field label: no emoji or symbols in front, no trailing colon, single spaces."""
+    return " ".join(LEADING_SYMBOLS.sub("", label).replace("`", "").strip().rstrip(":").split())

@@ -1,0 +1,93 @@
+"""Identity under edits: reordering, inserting, repeating numbers and invisible characters.
+
+A question's key must not depend on the order of the questions, on a number that is
+repeated or missing, on Unicode normalisation or on invisible characters. Each edit is
+imported over the original deck in the real Anki engine: no note may be added twice.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import GUIDE, import_apkg
+from tests.test_deck import build_apkg, copy_guide, read_guids, touch_forward
+
+
+def move_question_to_top(text: str, number: int) -> str:
+    """Return the guide with question `number`'s block moved before question 1."""
+    block = re.search(rf"(?ms)^### {number}\. .*?(?=^#{{2,3}} )", text)
+    assert block is not None
+    without = text.replace(block[0], "", 1)
+    first = without.index("### 1. ")
+    return without[:first] + block[0] + without[first:]
+
+
+def insert_without_renumbering(text: str) -> str:
+    """Return the guide with a new question 5 added before the old question 5."""
+    new = "### 5. What is a namespace package?\n\n**Question:** What is it?\n"
+    new += "**Expected Answer:** A package without an `__init__.py`.\n\n"
+    at = text.index("### 5. ")
+    return text[:at] + new + text[at:]
+
+
+def repeat_a_number(text: str) -> str:
+    """Return the guide with question 4 numbered 3 as well."""
+    return text.replace("### 4. ", "### 3. ", 1)
+
+
+def drop_a_number(text: str) -> str:
+    """Return the guide with question 2 unnumbered, as if its number were lost."""
+    return re.sub(r"(?m)^### 2\. ", "### ", text, count=1)
+
+
+def disguise_titles(text: str) -> str:
+    """Return the guide with every title in NFD, with a zero-width space and a soft hyphen."""
+
+    def disguise(match: re.Match[str]) -> str:
+        title = unicodedata.normalize("NFD", match[2])
+        return f"{match[1]}\u200b{title[:3]}\u00ad{title[3:]}"
+
+    return re.sub(r"(?m)^(### \d+\. )(.+)$", disguise, text)
+
+
+EDITS = {
+    "moved to the top": (lambda t: move_question_to_top(t, 3), 0),
+    "moved across levels": (lambda t: move_question_to_top(t, 12), 0),
+    "inserted without renumbering": (insert_without_renumbering, 1),
+    "a number repeated": (repeat_a_number, 0),
+    "a number missing": (drop_a_number, 0),
+    "NFD, zero-width and soft hyphens": (disguise_titles, 0),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))
+def test_an_edit_keeps_every_note_and_reimports_in_place(
+    edit: str, built: Path, collection: Any, tmp_path: Path
+) -> None:
+    change, added = EDITS[edit]
+    original = build_apkg(GUIDE, tmp_path / "before")
+    guide = copy_guide(tmp_path / "edited", change(GUIDE.read_text(encoding="utf-8")))
+    touch_forward(guide)
+    edited = build_apkg(guide, tmp_path / "after")
+    assert set(read_guids(original).values()) <= set(read_guids(edited).values())
+
+    import_apkg(collection, original)
+    result = import_apkg(collection, edited)
+    assert len(result.log.new) == added
+    assert collection.note_count() == 30 + added
+
+
+def test_titles_in_nfc_and_nfd_have_one_key(tmp_path: Path) -> None:
+    from interview_deck.parse.identity import normalise_title
+
+    assert normalise_title("Caf\u00e9 \u2014 r\u00e9sum\u00e9") == normalise_title(
+        unicodedata.normalize("NFD", "Caf\u00e9 \u2014 r\u00e9sum\u00e9")
+    )
+    assert (
+        normalise_title("Gener\u00adators\u200b and it\u2060erators") == "generators and iterators"
+    )

@@ -171,12 +171,13 @@ def check_guide(path: Path, strict: bool = False) -> GuideResult:
     from interview_deck.images import find_images
     from interview_deck.parse import parse_guide
     from interview_deck.read import read_source
+    from interview_deck.render import find_formula_problems
 
     try:
         source = read_source(path)
         guide = parse_guide(source)
         _, image_warnings = find_images(source)
-        warnings = guide.warnings + image_warnings
+        warnings = guide.warnings + image_warnings + find_formula_problems(guide)
         if strict:
             refuse_warnings(warnings)
     except GuideError as e:
@@ -217,7 +218,7 @@ def build_guide(
     from interview_deck.pdf import require_chromium, write_pdf
     from interview_deck.read import read_source
     from interview_deck.record import read_record
-    from interview_deck.render import render_guide
+    from interview_deck.render import find_formula_problems, render_guide
     from interview_deck.sheet import render_sheet
     from interview_deck.write import output_timestamp, write_apkg, write_text
 
@@ -233,6 +234,11 @@ def build_guide(
             refuse_warnings(warnings)
         # render: Markdown and code to HTML, once for both outputs
         rendered = render_guide(guide, {i.src: i.media_name for i in images}, highlighted)
+        # formulas: those shown as written, not as math, with their lines
+        if rendered.has_formulas:
+            warnings += find_formula_problems(guide)
+            if options.strict:
+                refuse_warnings(warnings)
         # model: the notes of the deck, and the cheat sheet's page
         deck = render_deck(rendered, options.parent, folders)
         note_type = render_note_type(options.templates)

@@ -15,6 +15,7 @@ options and Pygments. It is a file of its own so that checking the entries stays
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 from collections.abc import Mapping
@@ -78,6 +79,8 @@ def hash_environment(options: BuildOptions) -> str:
         # A change to the tool's own code can change its outputs, so it invalidates too.
         "code": hash_folder(PACKAGE, "*.py"),
         "pygments": pygments.__version__,
+        # The files of the formula converter, found without importing it (that takes 40 ms).
+        "latex2mathml": hash_package("latex2mathml"),
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
         "options": {
             f.name: repr(getattr(options, f.name))
@@ -230,6 +233,14 @@ def hash_file(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return MISSING
+
+
+def hash_package(name: str) -> str:
+    """Return one hash of an installed package's Python files, or MISSING if it is not found."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        return MISSING
+    return hash_folder(Path(spec.origin).parent, "*.py")
 
 
 def hash_folder(folder: Path, pattern: str) -> str:

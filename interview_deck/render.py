@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -16,12 +17,21 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core import inline as parse_inline_rule
 from markdown_it.rules_core import text_join as join_text_rule
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from interview_deck.errors import Problem
+from interview_deck.mathml import FORMULA_TOKENS, add_math_rules, convert_formula
 from interview_deck.model import Field, Guide, Question
 from interview_deck.parse import is_answer_label, is_safe_link
 from interview_deck.parse.markdown import SAFE_SCHEMES
+
+WORD = re.compile(r"\w+")
+# What a formula opens with: text without any of these has no formula in it.
+FORMULA_OPENER = re.compile(r"\$|\\[(\[]")
+# Text without these needs neither the formula rules nor the dunder rule.
+FORMULA_OR_DUNDER = re.compile(r"\$|\\[(\[]|__")
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,8 @@ class RenderedGuide:
     questions: tuple[RenderedQuestion, ...]
     # Every code block's HTML by hash_code(), for the next build of this guide to reuse.
     code: Mapping[str, str] = field(default_factory=dict)
+    # True if any formula was rendered: only then can find_formula_problems find any.
+    has_formulas: bool = False
 
 
 @dataclass
@@ -83,22 +95,31 @@ def render_guide(
     markdown = create_renderer()
     known = dict(images or {})
     code = CodeBlocks(highlighted or {})
+    # render_formula adds each formula it renders.
+    formulas: list[Token] = []
 
     def render(tokens: Sequence[Token], text: str) -> str:
         # Parsed guides carry their block tokens; parsing the text is for guides built by hand.
-        env = {"images": known, "code": code}
+        env = {"images": known, "code": code, "formulas": formulas}
         if tokens or not text:
-            parse_inline(markdown, tokens)
+            parse_inline(tokens)
             return str(markdown.renderer.render(list(tokens), markdown.options, env))
         return str(markdown.render(text, env))
 
-    questions = tuple(render_question(render, q) for q in guide.questions)
+    def render_title(title: str) -> str:
+        env = {"formulas": formulas}
+        tokens = choose_parser(title).parseInline(title, env)
+        return str(markdown.renderer.render(tokens, markdown.options, env))
+
+    questions = tuple(render_question(render, render_title, q) for q in guide.questions)
     intro = render(guide.intro_tokens, guide.intro)
-    return RenderedGuide(guide, intro, questions, code.used)
+    return RenderedGuide(guide, intro, questions, code.used, bool(formulas))
 
 
 def render_question(
-    render: Callable[[Sequence[Token], str], str], question: Question
+    render: Callable[[Sequence[Token], str], str],
+    render_title: Callable[[str], str],
+    question: Question,
 ) -> RenderedQuestion:
     """Render one question; the main answer is its first Answer or Solution field."""
 
@@ -110,20 +131,94 @@ def render_question(
     main = main or (answers[0] if answers else None)
     return RenderedQuestion(
         question,
-        create_renderer().renderInline(question.title),
+        render_title(question.title),
         tuple(render_field(f) for f in question.prompt_fields),
         render_field(main) if main else None,
         tuple(render_field(f) for f in answers if f is not main),
     )
 
 
-def parse_inline(markdown: MarkdownIt, tokens: Sequence[Token]) -> None:
+def find_formula_problems(guide: Guide) -> tuple[Problem, ...]:
+    """Return a warning, at its line, for each formula that is shown as written, not as math."""
+    markdown = create_renderer()
+    # Each token that holds a formula, with the 1-based line its 0-based line 0 stands for.
+    holders: list[tuple[Token, int]] = []
+    texts = [(guide.intro_tokens, guide.intro, 1)]
+    texts += [(f.tokens, f.body, f.line) for q in guide.questions for f in q.fields]
+    for tokens, text, line in texts:
+        if not tokens and FORMULA_OPENER.search(text):
+            # A guide built by hand has text but no tokens; its lines count from the field's.
+            holders += [(t, line) for t in markdown.parse(text) if holds_formula(t)]
+        elif tokens:
+            holders += [(t, 1) for t in tokens if holds_formula(t)]
+    for q in guide.questions:
+        if FORMULA_OPENER.search(q.title):
+            holders += [(t, q.line) for t in markdown.parseInline(q.title)]
+    if not holders:
+        return ()
+    parse_inline([t for t, _ in holders])
+    problems = []
+    for holder, first_line in holders:
+        inline = holder.type == "inline"
+        for formula in holder.children or () if inline else (holder,):
+            display = FORMULA_TOKENS.get(formula.type)
+            if display is None or convert_formula(formula.content, display) is not None:
+                continue
+            meta = formula.meta or {}
+            line = first_line + (holder.map[0] if holder.map else 0)
+            line += holder.content.count("\n", 0, meta.get("offset", 0)) if inline else 0
+            message = describe_refused(meta.get("source") or formula.content)
+            problems.append(Problem(guide.path, line, "warning", message))
+    return tuple(sorted(problems, key=lambda p: p.line))
+
+
+def holds_formula(token: Token) -> bool:
+    """True for inline content with a formula opener in it, or a formula block."""
+    if token.type == "inline":
+        return FORMULA_OPENER.search(token.content) is not None
+    return token.type in FORMULA_TOKENS
+
+
+def describe_refused(source: str) -> str:
+    """Return the warning for a formula the converter refused, quoting it on one line."""
+    quoted = " ".join(source.split())
+    if len(quoted) > 60:
+        quoted = quoted[:59] + "…"
+    return f"formula '{quoted}' cannot be shown as math; it is shown as written"
+
+
+def parse_inline(tokens: Sequence[Token]) -> None:
     """Parse the inline content of block tokens, once: the structure pass leaves it unparsed."""
-    state = StateCore("", markdown, {})
     # Block rules leave `children` empty; any inline content, once parsed, gives some.
-    state.tokens = [t for t in tokens if t.type == "inline" and not t.children]
-    parse_inline_rule(state)
-    join_text_rule(state)
+    unparsed = [t for t in tokens if t.type == "inline" and not t.children]
+    special: list[Token] = []
+    plain: list[Token] = []
+    for token in unparsed:
+        (special if FORMULA_OR_DUNDER.search(token.content) else plain).append(token)
+    for markdown, group in ((create_renderer(), special), (create_plain_parser(), plain)):
+        if group:
+            state = StateCore("", markdown, {})
+            state.tokens = group
+            parse_inline_rule(state)
+            join_text_rule(state)
+
+
+def choose_parser(text: str) -> MarkdownIt:
+    """Return the parser for some inline text: the renderer's, or the plain one if that will do.
+
+    Most text has no formula and no dunder. Those rules are tried at every punctuation mark,
+    which would cost a tenth of the rendering, so such text is parsed without them.
+    """
+    return create_renderer() if FORMULA_OR_DUNDER.search(text) else create_plain_parser()
+
+
+@cache
+def create_plain_parser() -> MarkdownIt:
+    """Return the renderer's inline parser without the formula and dunder rules."""
+    md = MarkdownIt("commonmark", {"html": False})
+    md.enable(["table", "strikethrough"])
+    md.validateLink = is_safe_link  # type: ignore[method-assign]
+    return md
 
 
 @cache
@@ -132,11 +227,32 @@ def create_renderer() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False})
     md.enable(["table", "strikethrough"])
     md.validateLink = is_safe_link  # type: ignore[method-assign]
+    md.inline.ruler.before("emphasis", "dunder", read_dunder)
+    add_math_rules(md)
     md.add_render_rule("link_open", render_link_open)
     md.add_render_rule("link_close", render_link_close)
     md.add_render_rule("image", render_image)
     md.add_render_rule("fence", render_fence)
     return md
+
+
+def read_dunder(state: StateInline, silent: bool) -> bool:
+    """Inline rule: `__init__` or `__FILE__` is a name, not `init` in bold.
+
+    A word that starts and ends with two underscores stays as written; `__bold text__`,
+    with a space inside, is still bold, as CommonMark has it.
+    """
+    start, src = state.pos, state.src
+    if src[start] != "_" or (start > 0 and (src[start - 1].isalnum() or src[start - 1] == "_")):
+        return False
+    match = WORD.match(src, start, state.posMax)
+    name = match.group() if match else ""
+    if not (name.startswith("__") and name.endswith("__") and name.strip("_")):
+        return False
+    if not silent:
+        state.push("text", "", 0).content = name
+    state.pos = match.end() if match else start
+    return True
 
 
 def render_link_open(

@@ -22,6 +22,9 @@ from interview_deck.pdf import CHROMIUM_FLAGS, find_chromium  # noqa: E402
 from tests.conftest import GUIDE, import_apkg  # noqa: E402
 
 DOCS = REPO / "docs"
+# The math card of the README: its second question has inline and display formulas.
+MATH_GUIDE = REPO / "tests" / "fixtures" / "math" / "algorithms.md"
+MATH_EXAMPLE = "2"
 SCREENSHOT_WIDTH = 360
 # Anki's desktop and mobile reviewers paint the page behind the card dark in night mode.
 NIGHT_PAGE, LIGHT_PAGE = "#1e1e1e", "#ffffff"
@@ -81,6 +84,56 @@ def render_reviewer_page(side_html: str, night: bool, extra_css: str = "") -> st
     )
 
 
+# Runs in the page; returns one message per formula that the browser did not lay out as math.
+# A formula must be drawn as MathML (display `math` or `block math`), have a real size, sit on
+# the text's baseline (a zero-size box placed right after it marks the baseline), stack its
+# fractions and put the limits of a sum above and below it.
+CHECK_FORMULAS_JS = """
+() => {
+  const problems = [];
+  const rect = (e) => e.getBoundingClientRect();
+  [...document.querySelectorAll('math')].forEach((m, i) => {
+    const what = `formula ${i + 1} "${m.textContent.replace(/\\s+/g, ' ').trim().slice(0, 24)}"`;
+    const style = getComputedStyle(m);
+    const block = m.getAttribute('display') === 'block';
+    const expected = block ? 'block math' : 'math';
+    if (style.display !== expected) problems.push(`${what}: display ${style.display}`);
+    const box = rect(m);
+    // Measured against the text around it, so a shrunken formula is caught too.
+    const em = parseFloat(getComputedStyle(m.parentElement).fontSize);
+    if (!(box.width >= 0.5 * em && box.height >= 0.4 * em && box.height <= 6 * em)) {
+      problems.push(`${what}: ${box.width.toFixed(1)}x${box.height.toFixed(1)}px at ${em}px`);
+    }
+    if (!block) {
+      const probe = document.createElement('span');
+      probe.style.cssText = 'display:inline-block;width:0;height:0;padding:0;border:0;margin:0';
+      m.after(probe);
+      const baseline = rect(probe).top;
+      probe.remove();
+      const above = baseline - box.top, below = box.bottom - baseline;
+      if (!(above >= 0.4 * em && above <= 1.6 * em && below >= -1 && below <= 0.7 * em)) {
+        const where = `${above.toFixed(1)}px above the baseline, ${below.toFixed(1)}px below`;
+        problems.push(`${what}: ${where}`);
+      }
+    }
+    for (const f of m.querySelectorAll('mfrac')) {
+      const [top, bottom] = [...f.children].map(rect);
+      if (!(top.height > 0 && bottom.height > 0 && top.bottom <= bottom.top + 1)) {
+        problems.push(`${what}: fraction not stacked`);
+      }
+    }
+    for (const u of m.querySelectorAll('munderover')) {
+      const [base, under, over] = [...u.children].map(rect);
+      if (!(under.top >= base.bottom - 1 && over.bottom <= base.top + 1)) {
+        problems.push(`${what}: limits not above and below`);
+      }
+    }
+  });
+  return problems;
+}
+"""
+
+
 def launch_chromium(playwright: Any, executable: str) -> Any:
     """Launch the system Chromium through Playwright (Playwright adds its own --headless)."""
     flags = [flag for flag in CHROMIUM_FLAGS if flag != "--headless"]
@@ -96,7 +149,8 @@ def pick_examples(sides: tuple[CardSide, ...]) -> dict[str, CardSide]:
 
 
 def write_screenshots(out: Path = DOCS) -> list[Path]:
-    """Build the user's guide, import it, and write 360px PNGs of two cards into `out`."""
+    """Build the user's guide and the math guide, import them, and write 360px PNGs of a
+    theory, a coding and a math card into `out`."""
     from playwright.sync_api import sync_playwright
 
     from interview_deck.build import BuildOptions, build
@@ -107,18 +161,24 @@ def write_screenshots(out: Path = DOCS) -> list[Path]:
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        results = build([GUIDE], BuildOptions(out_dir=folder))
+        results = build([GUIDE, MATH_GUIDE], BuildOptions(out_dir=folder))
         if any(r.failed for r in results):
-            raise SystemExit("the guide did not build; run `python build_deck.py check content`")
+            raise SystemExit("a guide did not build; run `python build_deck.py check content`")
         sides, _ = read_card_sides(folder / f"{GUIDE.stem}.apkg", folder)
+        # A collection of its own: one folder holds one collection.
+        (folder / "math").mkdir()
+        math_sides, _ = read_card_sides(folder / f"{MATH_GUIDE.stem}.apkg", folder / "math")
+        examples = pick_examples(sides)
+        examples["math"] = next(cs for cs in math_sides if cs.number == MATH_EXAMPLE)
         out.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright, executable)
             page = browser.new_page(
                 viewport={"width": SCREENSHOT_WIDTH, "height": 640}, device_scale_factor=2
             )
-            for kind, front in pick_examples(sides).items():
-                for cs in (s for s in sides if s.number == front.number):
+            for kind, front in examples.items():
+                deck = math_sides if kind == "math" else sides
+                for cs in (s for s in deck if s.number == front.number):
                     for night in (False, True):
                         page.set_content(render_reviewer_page(cs.html, night))
                         mode = "night" if night else "light"

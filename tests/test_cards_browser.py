@@ -13,10 +13,19 @@ from typing import Any
 
 import pytest
 
-from tests.screenshots import CardSide, launch_chromium, read_card_sides, render_reviewer_page
+from interview_deck.build import BuildOptions, build
+from tests.conftest import FIXTURES
+from tests.screenshots import (
+    CHECK_FORMULAS_JS,
+    CardSide,
+    launch_chromium,
+    read_card_sides,
+    render_reviewer_page,
+)
 
 pytestmark = pytest.mark.browser
 
+MATH_GUIDE = FIXTURES / "math" / "algorithms.md"
 WIDTHS = (320, 360, 412)
 MODES = ("light", "night")
 # WCAG AA for body text.
@@ -140,8 +149,22 @@ def deck_cards(
     return read_card_sides(built / "python-modules.apkg", tmp_path_factory.mktemp("anki"))
 
 
-def check_sides(page: Any, sides: tuple[CardSide, ...], extra_css: str = "") -> list[str]:
-    """Show each side in each mode at each width; return every problem found, located."""
+@pytest.fixture(scope="module")
+def math_cards(tmp_path_factory: pytest.TempPathFactory) -> tuple[tuple[CardSide, ...], str]:
+    """Every side of every card of the math guide, as the real Anki engine renders it."""
+    out = tmp_path_factory.mktemp("math-cards")
+    [result] = build([MATH_GUIDE], BuildOptions(out_dir=out))
+    assert not result.failed
+    return read_card_sides(out / "algorithms.apkg", out)
+
+
+def check_sides(
+    page: Any, sides: tuple[CardSide, ...], extra_css: str = "", formulas: bool = False
+) -> list[str]:
+    """Show each side in each mode at each width; return every problem found, located.
+
+    With `formulas`, also check that every formula is laid out as math.
+    """
     problems = []
     for cs in sides:
         for mode in MODES:
@@ -150,8 +173,9 @@ def check_sides(page: Any, sides: tuple[CardSide, ...], extra_css: str = "") -> 
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 640})
                 args = [MIN_CONTRAST, MAX_NIGHT_LUMINANCE, MIN_FONT_SIZE, night]
-                for problem in page.evaluate(CHECK_PAGE_JS, args):
-                    problems.append(f"card {cs.name}, {mode}, {width}px: {problem}")
+                found = page.evaluate(CHECK_PAGE_JS, args)
+                found += page.evaluate(CHECK_FORMULAS_JS) if formulas else []
+                problems += [f"card {cs.name}, {mode}, {width}px: {problem}" for problem in found]
     return problems
 
 
@@ -244,4 +268,36 @@ def test_checker_catches_broken_styles(
     """The same checker fails on each known way a card goes wrong on a phone."""
     _, css = deck_cards
     problems = check_sides(page, (synthetic_side(css, HOSTILE_BODY),), extra_css=broken_css)
+    assert any(complaint in problem for problem in problems), problems
+
+
+def test_math_cards_fit_a_phone_and_their_formulas_are_laid_out_as_math(
+    page: Any, math_cards: tuple[tuple[CardSide, ...], str]
+) -> None:
+    """Formulas have a real size, sit on the baseline and stack; light and night, every width."""
+    sides, _ = math_cards
+    with_math = [cs for cs in sides if "<math" in cs.html]
+    # Questions 1 and 2, front and back (a back repeats its front).
+    assert sorted(cs.name for cs in with_math) == ["1 back", "1 front", "2 back", "2 front"]
+    problems = check_sides(page, sides, formulas=True)
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+BROKEN_MATH_STYLES = [
+    pytest.param("math { display: block; }", "display block", id="inline-math-as-block"),
+    pytest.param("math { vertical-align: 1em; }", "above the baseline", id="raised"),
+    pytest.param("math { font-size: 4px; }", "px at 17px", id="tiny"),
+    pytest.param("mfrac { display: flex; }", "fraction not stacked", id="flat-fraction"),
+    pytest.param("math { color: #777; }", "contrast", id="grey-at-night"),
+    pytest.param("munderover { display: flex; }", "limits not", id="limits-beside-the-sum"),
+]
+
+
+@pytest.mark.parametrize(("broken_css", "complaint"), BROKEN_MATH_STYLES)
+def test_checker_catches_formulas_that_are_not_laid_out_as_math(
+    page: Any, math_cards: tuple[tuple[CardSide, ...], str], broken_css: str, complaint: str
+) -> None:
+    sides, _ = math_cards
+    back = [cs for cs in sides if cs.name in ("1 back", "2 back")]
+    problems = check_sides(page, tuple(back), extra_css=broken_css, formulas=True)
     assert any(complaint in problem for problem in problems), problems

@@ -19,8 +19,9 @@ from interview_deck.cli import cli
 from interview_deck.parse import parse_guide
 from interview_deck.pdf import write_pdf
 from interview_deck.read import read_source
+from tests.screenshots import CHECK_FORMULAS_JS, launch_chromium
 
-from .conftest import GUIDE
+from .conftest import FIXTURES, GUIDE
 
 PAPERS = {"a4": (595, 842), "letter": (612, 792)}
 # DejaVu's ascent plus descent, per point of font size: pdftotext's word boxes are this tall.
@@ -302,3 +303,69 @@ def test_a_question_taller_than_a_column_breaks_between_code_blocks_only(
     assert len(places) == 16
     split = [n for n in range(1, 9) if places[f"BLOCKSTART{n:02d}"] != places[f"BLOCKEND{n:02d}"]]
     assert split == []
+
+
+MATH_GUIDE = FIXTURES / "math" / "algorithms.md"
+# Each formula's colour, and the colour of the text it sits in: formulas follow the theme.
+FORMULA_COLOURS_JS = """
+() => [...document.querySelectorAll('math')].map(m => [
+  getComputedStyle(m).color, getComputedStyle(m.closest('p, h2, li, .math-display')).color,
+])
+"""
+
+
+@pytest.fixture(scope="module")
+def math_sheet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The math guide's cheat sheet."""
+    out = tmp_path_factory.mktemp("math-sheet")
+    [result] = build([MATH_GUIDE], BuildOptions(out_dir=out))
+    assert not result.failed
+    return out / "algorithms.html"
+
+
+@pytest.mark.parametrize(
+    ("media", "scheme", "width"),
+    [
+        ("screen", "light", 1000),
+        ("screen", "dark", 1000),
+        ("screen", "dark", 360),
+        ("print", "light", 794),
+    ],
+)
+def test_sheet_formulas_are_laid_out_as_math(
+    math_sheet: Path, chromium: str, media: str, scheme: str, width: int
+) -> None:
+    """On screen, light and dark, wide and phone-narrow, and as printed (A4 is 794 px wide)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright, chromium)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.emulate_media(media=media, color_scheme=scheme)
+            page.goto(math_sheet.as_uri())
+            assert page.evaluate("document.querySelectorAll('math').length") == 10
+            assert page.evaluate(CHECK_FORMULAS_JS) == []
+            colours = page.evaluate(FORMULA_COLOURS_JS)
+            assert [c for c in colours if c[0] != c[1]] == []
+            body = page.evaluate("getComputedStyle(document.body).color")
+            assert {c[0] for c in colours} == {body}
+            overflow = page.evaluate(
+                "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
+            )
+            assert overflow <= 0
+        finally:
+            browser.close()
+
+
+def test_printed_sheet_draws_formulas_in_the_math_font(
+    math_sheet: Path, tmp_path: Path, chromium: str, poppler: None
+) -> None:
+    pdf = tmp_path / "algorithms.pdf"
+    write_pdf(math_sheet, pdf, chromium)
+    text = run_tool("pdftotext", "-enc", "UTF-8", pdf, "-")
+    # Chromium sets single-letter identifiers in mathematical italic (U+1D45B is 𝑛).
+    assert "𝑇(𝑛) = 2𝑇(𝑛 / 2) + 𝑂(𝑛)" in text
+    assert "∑" in text and "log2 𝑛" in text
+    assert "$5 and the team plan is $10" in text and "__getitem__ and the sequence" in text
+    assert "DejaVuMathTeXGyre" in run_tool("pdffonts", pdf)

@@ -87,7 +87,7 @@ def test_each_math_form_is_mathml_on_the_imported_cards(math_build: MathBuild) -
     assert answer.count("<math>") == 3 and "<msub><mi>log</mi><mn>2</mn></msub>" in answer
     # `$$…$$` on lines of its own and `\[…\]` inside a paragraph are display math.
     second = notes[2].fields["Answer"]
-    assert second.count('<span class="math-display"><math display="block">') == 2
+    assert second.count('class="math-display"><math display="block">') == 2
     assert "<munderover><mo>∑</mo>" in second and "<mfrac>" in second
     assert "<mn>2</mn><mi>T</mi>" in second
     for number in (1, 2):
@@ -334,3 +334,21 @@ def test_formula_and_dunder_rules_are_linear(paragraph: str) -> None:
     """Inputs of 0.4 to 1 MB: a rule that rescanned the rest at each opener would take minutes."""
     rendered = create_renderer().render("\\( x \\) " + paragraph)
     assert rendered.startswith("<p><math>")
+
+
+def test_display_math_keeps_its_blank_lines_and_list_like_lines(tmp_path: Path) -> None:
+    from interview_deck.parse import parse_guide
+    from interview_deck.read import read_source
+    from interview_deck.render import render_guide
+
+    guide = tmp_path / "g.md"
+    guide.write_text(
+        "### 1. Sum of the first n numbers\n\n**Answer:**\n\n$$\n\\sum_{i=1}^{n} i\n\n"
+        "- 0 + \\frac{n(n+1)}{2}\n$$\n\nSo it is quadratic.\n",
+        encoding="utf-8",
+    )
+    [question] = render_guide(parse_guide(read_source(guide))).questions
+    assert question.main_answer is not None
+    answer = question.main_answer.html
+    assert answer.count("<math") == 1 and "$$" not in answer and "<li>" not in answer
+    assert "So it is quadratic." in answer

@@ -4,6 +4,8 @@
 - A code fence left open by mistake ends before the next question heading, so it cannot
   swallow the questions after it.
 - Lists and quotes nested past markdown-it's limit are read as text, not dropped.
+
+And mdit-py-plugins' `$$` display math block, which may hold blank lines.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block import fence as read_commonmark_fence
+from mdit_py_plugins.dollarmath.index import math_block_dollar
 
 from interview_deck.parse.questions import is_question_line
 from interview_deck.parse.vocabulary import match_label
@@ -43,6 +46,9 @@ def create_parser() -> MarkdownIt:
         "paragraph", "field_label", end_block_at_label, {"alt": ["paragraph", "list", "blockquote"]}
     )
     md.block.ruler.before("table", "too_deep", read_deep_line_as_text)
+    # `$$` display math may hold blank lines, and lines that would read as lists or headings.
+    read_math = math_block_dollar(allow_labels=False, allow_blank_lines=True)
+    md.block.ruler.before("fence", "math_block", read_math)
     md.block.ruler.at(
         "fence", read_fence, {"alt": ["paragraph", "reference", "blockquote", "list"]}
     )

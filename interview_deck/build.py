@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from interview_deck import TEMPLATES
-from interview_deck.errors import GuideError, Problem
+from interview_deck.errors import GuideError, Problem, format_path
 
 if TYPE_CHECKING:
     # Only for annotations: importing sheet would pull in markdown-it and slow `--help`.
     from interview_deck.cache import CacheKey
+    from interview_deck.render import CodeTokens
     from interview_deck.sheet import Paper, SheetKind
 
 
@@ -42,8 +43,8 @@ class GuideResult:
     inputs: tuple[Path, ...] = field(default=())
     # True when the outputs were already up to date and nothing was rebuilt.
     cached: bool = False
-    # The HTML of each code block, for the cache to give the guide's next build.
-    highlighted: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # The tokens of each code block, for the cache to give the guide's next build.
+    highlighted: Mapping[str, CodeTokens] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def failed(self) -> bool:
@@ -57,18 +58,48 @@ class GuideResult:
 
 
 def find_guides(paths: Iterable[Path]) -> list[Path | Problem]:
-    """Expand folders into their `*.md` guides, in order; a path that has none is a problem."""
+    """Expand folders into their `*.md` guides, in order; a path that has none is a problem.
+
+    Hidden files in a folder (`.draft.md`, macOS's `._guide.md`) are not guides.
+    """
     found: list[Path | Problem] = []
     for path in paths:
         if path.is_dir():
-            guides = sorted(p for p in path.glob("*.md") if p.is_file())
+            guides = sorted(
+                p for p in path.glob("*.md") if p.is_file() and not p.name.startswith(".")
+            )
             found += guides or [Problem(path, 0, "error", "folder has no .md guides")]
         elif path.exists():
             found.append(path)
         else:
             found.append(Problem(path, 0, "error", "no such file or folder"))
-    # A guide named twice (as a file and through its folder) is built once.
-    return list(dict.fromkeys(found))
+    # A guide named twice (as a file and through its folder, or by two paths) is built once.
+    unique: dict[Path | Problem, Path | Problem] = {}
+    for item in found:
+        unique.setdefault(item.resolve() if isinstance(item, Path) else item, item)
+    return list(unique.values())
+
+
+def find_name_clashes(guides: list[Path]) -> dict[Path, Problem]:
+    """Return an error for each guide whose file name another guide also has.
+
+    Outputs and note identities come from the file name alone, so two `git.md` in
+    different folders would overwrite each other's deck and share its notes.
+    """
+    by_name: dict[str, list[Path]] = {}
+    for guide in guides:
+        # Case-insensitive file systems would give `Git.apkg` and `git.apkg` one file.
+        by_name.setdefault(guide.stem.casefold(), []).append(guide)
+    clashes: dict[Path, Problem] = {}
+    for same in by_name.values():
+        for guide in same if len(same) > 1 else ():
+            others = ", ".join(format_path(g) for g in same if g != guide)
+            message = (
+                f"another guide has the same file name ({others}); both would write "
+                f"{guide.stem}.apkg and share note identities, so neither is built: rename one"
+            )
+            clashes[guide] = Problem(guide, 0, "error", message)
+    return clashes
 
 
 def check_guide(path: Path) -> GuideResult:
@@ -87,7 +118,7 @@ def check_guide(path: Path) -> GuideResult:
 
 
 def build_guide(
-    path: Path, options: BuildOptions, highlighted: Mapping[str, str] | None = None
+    path: Path, options: BuildOptions, highlighted: Mapping[str, CodeTokens] | None = None
 ) -> GuideResult:
     """Build one guide's deck and cheat sheet; write nothing unless every stage succeeded.
 
@@ -96,11 +127,11 @@ def build_guide(
     from interview_deck.card import render_deck
     from interview_deck.images import encode_data_uri, find_images
     from interview_deck.parse import parse_guide
-    from interview_deck.pdf import require_chromium, write_pdf
+    from interview_deck.pdf import find_chromium, missing_chromium_problem, print_sheet
     from interview_deck.read import read_source
     from interview_deck.render import render_guide
     from interview_deck.sheet import render_sheet
-    from interview_deck.write import output_timestamp, write_apkg, write_text
+    from interview_deck.write import output_timestamp, stage_outputs, write_apkg, write_text
 
     try:
         # read: decode the file and unwrap a chat's Markdown fence
@@ -121,19 +152,22 @@ def build_guide(
         apkg = options.out_dir / f"{guide.stem}.apkg"
         html = options.out_dir / f"{guide.stem}.html"
         pdf = options.out_dir / f"{guide.stem}.pdf"
-        # Without a browser to print with, fail before writing anything.
-        chromium = require_chromium(html, pdf) if options.pdf else None
-        # write: each output to a temporary file, then renamed into place
+        warnings = guide.warnings + image_warnings + rendered.warnings
+        # Without a browser the deck and the sheet are still worth having; the PDF is not made.
+        chromium = find_chromium() if options.pdf else None
+        if options.pdf and chromium is None:
+            warnings += (missing_chromium_problem(html, pdf),)
+        # write: every output to a temporary file, then all renamed into place, or none
         timestamp = output_timestamp(path, *TEMPLATES.iterdir(), *(i.path for i in images))
-        write_apkg(deck, apkg, timestamp, media={i.media_name: i.path for i in images})
-        write_text(html, sheet)
         outputs: tuple[Path, ...] = (apkg, html)
-        if chromium:
-            write_pdf(html, pdf, chromium)
-            outputs += (pdf,)
+        with stage_outputs() as staging:
+            write_apkg(deck, apkg, timestamp, {i.media_name: i.path for i in images}, staging)
+            write_text(html, sheet, staging)
+            if chromium:
+                print_sheet(sheet, pdf, chromium, staging)
+                outputs += (pdf,)
     except GuideError as e:
         return GuideResult(path, tuple(e.problems))
-    warnings = guide.warnings + image_warnings
     inputs = tuple(i.path for i in images)
     counts = len(guide.questions), len(deck.notes)
     return GuideResult(path, warnings, *counts, outputs, inputs, highlighted=rendered.code)
@@ -149,14 +183,19 @@ def build(
 
 def stream_build(
     paths: Iterable[Path], options: BuildOptions, jobs: int | None = None
-) -> tuple[int, Iterator[GuideResult]]:
+) -> tuple[int, Generator[GuideResult, None, None]]:
     """Start a build; return how many results will come and an iterator over them, in input order.
 
     A guide whose cache entry shows unchanged inputs and untouched outputs is not rebuilt.
     """
     from interview_deck.cache import compute_key, hash_environment, load_result
+    from interview_deck.write import read_source_date_epoch
 
+    # A malformed SOURCE_DATE_EPOCH stops the whole build before anything is written.
+    read_source_date_epoch()
     found = find_guides(paths)
+    clashes = find_name_clashes([g for g in found if isinstance(g, Path)])
+    found = [clashes.get(g, g) if isinstance(g, Path) else g for g in found]
     guides = [g for g in found if isinstance(g, Path)]
     environment = hash_environment(options)
     keys = {guide: compute_key(guide, environment) for guide in guides}
@@ -167,12 +206,16 @@ def stream_build(
             cached[guide] = hit
     built = map_guides([g for g in guides if g not in cached], options, jobs, keys)
 
-    def merge() -> Iterator[GuideResult]:
-        for item in found:
-            if isinstance(item, Problem):
-                yield GuideResult(item.path, (item,))
-            else:
-                yield cached[item] if item in cached else next(built)
+    def merge() -> Generator[GuideResult, None, None]:
+        try:
+            for item in found:
+                if isinstance(item, Problem):
+                    yield GuideResult(item.path, (item,))
+                else:
+                    yield cached[item] if item in cached else next(built)
+        finally:
+            # Closing the results (as on Ctrl-C) stops the workers still building.
+            built.close()
 
     return len(found), merge()
 
@@ -190,7 +233,7 @@ def map_guides(
     options: BuildOptions,
     jobs: int | None,
     keys: dict[Path, CacheKey | None] | None = None,
-) -> Iterator[GuideResult]:
+) -> Generator[GuideResult, None, None]:
     """Build each guide, on all cores if there are several; cache each success under its key."""
     keys = keys or {}
     workers = min(jobs or os.cpu_count() or 1, len(guides))
@@ -204,9 +247,25 @@ def map_guides(
     try:
         tasks = [keys.get(g) for g in guides]
         yield from pool.map(build_and_remember, guides, [options] * len(guides), tasks, chunksize=1)
+    except BaseException:
+        # Ctrl-C, or a consumer that stopped early: nobody will see the guides still building.
+        stop_workers(pool)
+        raise
     finally:
-        # On Ctrl-C (or a consumer that stops early) do not wait for guides nobody will see.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def stop_workers(pool: Any) -> None:
+    """End a process pool's workers now, mid-guide; their outputs are staged, so none is half-made.
+
+    Python 3.14 has `terminate_workers()`; before it, the pool's processes are reached directly.
+    """
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 def build_and_remember(path: Path, options: BuildOptions, key: CacheKey | None) -> GuideResult:
@@ -219,7 +278,9 @@ def build_and_remember(path: Path, options: BuildOptions, key: CacheKey | None) 
     if key is None:
         return build_guide(path, options)
     result = build_guide(path, options, load_highlights(path, options, key))
-    if not result.failed:
+    # A PDF asked for but not printed (no Chromium) must be tried again next time.
+    missing_pdf = options.pdf and not any(p.suffix == ".pdf" for p in result.outputs)
+    if not result.failed and not missing_pdf:
         # A cache entry that cannot be written only costs a rebuild next time.
         with contextlib.suppress(OSError, GuideError):
             store_result(result, options, key)

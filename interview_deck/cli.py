@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import click
 
 from interview_deck import __version__
 from interview_deck.build import BuildOptions, GuideResult, check, stream_build
+from interview_deck.errors import SettingError, format_path
 
 CONTENT = Path("content")
 OUTPUT = Path("output")
@@ -75,21 +76,34 @@ def build_command(
 ) -> None:
     """Build decks and cheat sheets from guides (files or folders; default: content/)."""
     options = BuildOptions(out_dir, parent, sheet, paper, pdf)  # type: ignore[arg-type]
-    total, results = stream_build(paths or (CONTENT,), options, jobs)
-    exit_on_errors(echo_results(total, results), strict=False)
+    total, results = start_build(paths or (CONTENT,), options, jobs)
+    try:
+        finished = echo_results(total, results)
+    finally:
+        # On Ctrl-C this stops the workers at once instead of letting them finish.
+        results.close()
+    exit_on_errors(finished, strict=False)
 
 
 @cli.command("watch", params=list(build_command.params))
 def watch_command(paths: tuple[Path, ...], jobs: int | None, **choices: Any) -> None:
     """Build, then rebuild each guide when it, an image or a template is saved; Ctrl-C stops."""
-    from interview_deck.watch import watch_guides
+    try:
+        from interview_deck.watch import watch_guides
+    except ImportError as e:
+        # watchfiles is a dependency; this only happens in a broken installation.
+        click.echo(f"error: watch needs {e.name}: pip install {e.name}", err=True)
+        raise click.exceptions.Exit(1) from None
 
     options = BuildOptions(**choices)
     paths = paths or (CONTENT,)
     try:
-        total, results = stream_build(paths, options, jobs)
-        echo_results(total, results)
-        shown = ", ".join(str(p) for p in paths)
+        total, results = start_build(paths, options, jobs)
+        try:
+            echo_results(total, results)
+        finally:
+            results.close()
+        shown = ", ".join(format_path(p) for p in paths)
         click.echo(f"Watching {shown} and the templates for changes (Ctrl-C to stop)...")
         watch_guides(paths, options, echo_rebuild, jobs)
     except KeyboardInterrupt:
@@ -106,6 +120,17 @@ def check_command(paths: tuple[Path, ...], strict: bool) -> None:
     for result in results:
         report_problems(result)
     exit_on_errors(results, strict)
+
+
+def start_build(
+    paths: tuple[Path, ...], options: BuildOptions, jobs: int | None
+) -> tuple[int, Generator[GuideResult, None, None]]:
+    """Start a build; a setting that cannot be used ends the command with its message."""
+    try:
+        return stream_build(paths, options, jobs)
+    except SettingError as e:
+        click.echo(f"error: {e}", err=True)
+        raise click.exceptions.Exit(1) from None
 
 
 def echo_results(total: int, results: Iterator[GuideResult]) -> list[GuideResult]:
@@ -160,10 +185,10 @@ def report_problems(result: GuideResult) -> None:
 
 def summarise(result: GuideResult) -> str:
     """Return the one-line summary of a built guide."""
-    outputs = ", ".join(str(p) for p in result.outputs)
+    outputs = ", ".join(format_path(p) for p in result.outputs)
     warnings = len(result.warnings)
     return (
-        f"{result.path}: {result.questions} questions, {result.cards} cards, "
+        f"{format_path(result.path)}: {result.questions} questions, {result.cards} cards, "
         f"{warnings} warning{'s' * (warnings != 1)} -> {outputs}"
         + (" (cached)" if result.cached else "")
     )

@@ -146,9 +146,7 @@ def read_entry(entry: Any, guide: Path, options: BuildOptions, key: CacheKey) ->
     )
 
 
-def load_highlights(
-    guide: Path, options: BuildOptions, key: CacheKey
-) -> Mapping[str, CodeTokens]:
+def load_highlights(guide: Path, options: BuildOptions, key: CacheKey) -> Mapping[str, CodeTokens]:
     """Return the code blocks highlighted by the guide's last build, if it was made alike."""
     from interview_deck.render import read_code_tokens
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import json
 import os
+import select
 import shutil
 import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
 from interview_deck.errors import OutputError, Problem
 from interview_deck.write import StagedOutputs, stage_outputs
@@ -22,10 +29,16 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--no-first-run",
 )
-# The sheet has no script; should one ever get in, the unsandboxed browser must not run it.
-PRINT_FLAGS = ("--blink-settings=scriptEnabled=false", "--no-pdf-header-footer")
 # A stuck browser must not hang the build forever; a healthy one needs a few seconds.
 PRINT_TIMEOUT = 300
+# Printed as Chromium's own --print-to-pdf does: the sheet's @page size, backgrounds, no header.
+PRINT_OPTIONS = {"preferCSSPageSize": True, "printBackground": True, "displayHeaderFooter": False}
+# Chromium's --remote-debugging-pipe reads commands from fd 3 and answers on fd 4; this puts
+# the pipe's ends there, then becomes Chromium (a shell could not: dash takes one digit only).
+START_ON_PIPE = (
+    "import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); "
+    "os.execv(sys.argv[3], sys.argv[3:])"
+)
 
 
 def find_chromium() -> str | None:
@@ -43,34 +56,137 @@ def write_pdf(html: Path, target: Path, chromium: str) -> None:
 
 
 def print_sheet(sheet: str, target: Path, chromium: str, staging: StagedOutputs) -> None:
-    """Print the sheet's HTML to `target` (paper size from its CSS), staged with the others."""
+    """Print the sheet's HTML to `target` (paper size from its CSS), staged with the others.
+
+    The sheet has no script and its policy forbids one; should one ever get in, the
+    unsandboxed browser still must not run it. Chromium's command-line printing cannot turn
+    JavaScript off (with `scriptEnabled=false` it prints nothing), so the page is printed
+    through the DevTools protocol, with script execution disabled before it loads.
+    """
     temporary = staging.reserve(target)
     try:
         with tempfile.TemporaryDirectory(prefix="interview-deck-chromium-") as folder:
             # The sheet is self-contained, so a copy prints the same as the file beside the deck.
             page = Path(folder) / "sheet.html"
             page.write_text(sheet, encoding="utf-8")
-            command = [
-                chromium,
-                *CHROMIUM_FLAGS,
-                *PRINT_FLAGS,
-                f"--user-data-dir={Path(folder) / 'profile'}",
-                f"--print-to-pdf={temporary}",
-                page.as_uri(),
-            ]
-            finished = subprocess.run(
-                command, capture_output=True, text=True, timeout=PRINT_TIMEOUT, check=False
-            )
-        if finished.returncode != 0 or not temporary.stat().st_size:
-            raise OutputError([print_failed_problem(target, finished.stderr)])
+            with DevTools(chromium, Path(folder)) as browser:
+                pdf = browser.print_page(page.as_uri())
+        temporary.write_bytes(pdf)
         with temporary.open("rb") as handle:
             os.fsync(handle.fileno())
-    except subprocess.TimeoutExpired:
-        raise OutputError(
-            [print_failed_problem(target, f"no answer in {PRINT_TIMEOUT} s")]
-        ) from None
+    except PrintError as e:
+        raise OutputError([print_failed_problem(target, str(e))]) from None
     except OSError as e:
         raise OutputError([print_failed_problem(target, str(e))]) from None
+
+
+class PrintError(Exception):
+    """Chromium did not print the page; the message says why."""
+
+
+class DevTools:
+    """A headless Chromium driven through the DevTools protocol over a pipe."""
+
+    def __init__(self, chromium: str, folder: Path) -> None:
+        self.chromium = chromium
+        self.folder = folder
+        self.deadline = time.monotonic() + PRINT_TIMEOUT
+        self.pending = b""
+        self.last_id = 0
+
+    def __enter__(self) -> DevTools:
+        command_read, self.command_write = os.pipe()
+        self.answer_read, answer_write = os.pipe()
+        arguments = [
+            *CHROMIUM_FLAGS,
+            "--remote-debugging-pipe",
+            f"--user-data-dir={self.folder / 'profile'}",
+            "about:blank",
+        ]
+        start = [sys.executable, "-I", "-S", "-c", START_ON_PIPE]
+        self.log = (self.folder / "chromium.log").open("w+b")
+        try:
+            self.process = subprocess.Popen(
+                [*start, str(command_read), str(answer_write), self.chromium, *arguments],
+                pass_fds=(command_read, answer_write),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=self.log,
+            )
+        finally:
+            os.close(command_read)
+            os.close(answer_write)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.command_write)
+        with contextlib.suppress(OSError):
+            os.close(self.answer_read)
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self.log.close()
+
+    def print_page(self, url: str) -> bytes:
+        """Load `url` with JavaScript disabled and return it printed as a PDF."""
+        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        attached = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})
+        session = attached["sessionId"]
+        self.call("Emulation.setScriptExecutionDisabled", {"value": True}, session)
+        self.call("Page.enable", {}, session)
+        navigated = self.call("Page.navigate", {"url": url}, session)
+        if navigated.get("errorText"):
+            raise PrintError(f"cannot open the sheet: {navigated['errorText']}")
+        self.wait_for("Page.loadEventFired", session)
+        printed = self.call("Page.printToPDF", PRINT_OPTIONS, session)
+        with contextlib.suppress(PrintError):
+            self.call("Browser.close")
+        return base64.b64decode(printed["data"])
+
+    def call(self, method: str, params: dict[str, Any] | None = None, session: str = "") -> Any:
+        """Send one command and return its result; raise PrintError if it failed."""
+        self.last_id += 1
+        message: dict[str, Any] = {"id": self.last_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        try:
+            os.write(self.command_write, json.dumps(message).encode() + b"\0")
+        except OSError:
+            raise PrintError(self.last_words()) from None
+        while True:
+            answer = self.read_message()
+            if answer.get("id") == self.last_id:
+                if "error" in answer:
+                    raise PrintError(f"{method}: {answer['error'].get('message', answer['error'])}")
+                return answer.get("result", {})
+
+    def wait_for(self, event: str, session: str) -> None:
+        """Read messages until `event` arrives for `session`."""
+        while True:
+            message = self.read_message()
+            if message.get("method") == event and message.get("sessionId") == session:
+                return
+
+    def read_message(self) -> Any:
+        """Return the next message from Chromium; raise PrintError if none comes in time."""
+        while b"\0" not in self.pending:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.answer_read], [], [], remaining)[0]:
+                raise PrintError(f"no answer in {PRINT_TIMEOUT} s")
+            chunk = os.read(self.answer_read, 1 << 16)
+            if not chunk:
+                raise PrintError(self.last_words())
+            self.pending += chunk
+        message, self.pending = self.pending.split(b"\0", 1)
+        return json.loads(message)
+
+    def last_words(self) -> str:
+        """Return what Chromium said on stderr before it stopped answering."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace") or "Chromium stopped"
 
 
 def missing_chromium_problem(html: Path, target: Path) -> Problem:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 
 from interview_deck.build import BuildOptions, build
 
-from .conftest import REPO
+from .conftest import GUIDE, REPO
 from .test_scale import count_notes, generate_guide
 
 
@@ -99,3 +100,60 @@ def test_a_killed_builds_old_temporary_files_are_removed_and_young_ones_kept(
     assert not results[0].failed
     assert not stale.exists()
     assert young.read_bytes() == b"another build's file"
+
+
+def snapshot_outputs(out: Path) -> dict[str, bytes]:
+    """Return the visible outputs in a folder by name."""
+    return {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+
+
+def test_a_write_failing_midway_replaces_none_of_the_guides_outputs(tmp_path: Path) -> None:
+    guide, out = tmp_path / "python-modules.md", tmp_path / "out"
+    guide.write_bytes(GUIDE.read_bytes())
+    [first] = build([guide], BuildOptions(out_dir=out))
+    assert not first.failed
+    before = snapshot_outputs(out)
+    assert sorted(before) == ["python-modules.apkg", "python-modules.html"]
+    # The deck (about 22 kB) still fits under this file size limit; the sheet (80 kB) does not,
+    # as if the disk filled up between the two.
+    assert len(before["python-modules.apkg"]) < 40_000 < len(before["python-modules.html"])
+    guide.write_text(GUIDE.read_text(encoding="utf-8").replace("Script", "Scripts"))
+
+    def limit_file_size() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (40_000, 40_000))
+
+    process = subprocess.run(
+        [sys.executable, "-m", "interview_deck", "build", str(guide), "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        preexec_fn=limit_file_size,
+        check=False,
+    )
+
+    assert process.returncode == 1
+    sheet = out / "python-modules.html"
+    assert process.stderr == f"{sheet}:0: error: cannot write: File too large\n"
+    assert snapshot_outputs(out) == before
+    assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_failing_pdf_replaces_none_of_the_guides_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guide, out = tmp_path / "python-modules.md", tmp_path / "out"
+    guide.write_bytes(GUIDE.read_bytes())
+    build([guide], BuildOptions(out_dir=out))
+    (out / "python-modules.pdf").write_bytes(b"%PDF- the one printed last week")
+    before = snapshot_outputs(out)
+    guide.write_text(GUIDE.read_text(encoding="utf-8").replace("Script", "Scripts"))
+    # A "browser" that exits at once without printing.
+    monkeypatch.setenv("CHROMIUM", "false")
+
+    [result] = build([guide], BuildOptions(out_dir=out, pdf=True))
+
+    assert [(p.path.name, p.severity) for p in result.problems] == [("python-modules.pdf", "error")]
+    assert "cannot print the PDF with Chromium" in result.problems[0].message
+    assert snapshot_outputs(out) == before
+    assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []

@@ -336,7 +336,11 @@ def plant_cached_blocks(guide: Path, options: BuildOptions, environment: str | N
 
 def count_cached_blocks(sheet: str) -> int:
     """Return how many of the sheet's code blocks were coloured from planted tokens."""
-    return len(re.findall(rf'<code class="language-\w+"><span class="line"><span class="{CACHED_CLASS}">', sheet))
+    return len(
+        re.findall(
+            rf'<code class="language-\w+"><span class="line"><span class="{CACHED_CLASS}">', sheet
+        )
+    )
 
 
 def edit_guide(guide: Path, old: str, new: str) -> None:

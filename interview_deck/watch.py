@@ -70,8 +70,12 @@ def rebuild_changed(
     """Build `paths`, report each guide that was rebuilt or failed, and return how many."""
     _, results = stream_build(paths, options, jobs)
     reported = 0
-    for result in results:
-        if not result.cached:
-            report(result)
-            reported += 1
+    try:
+        for result in results:
+            if not result.cached:
+                report(result)
+                reported += 1
+    finally:
+        # On Ctrl-C this stops the workers at once.
+        results.close()
     return reported

@@ -157,3 +157,62 @@ def test_a_failing_pdf_replaces_none_of_the_guides_outputs(
     assert "cannot print the PDF with Chromium" in result.problems[0].message
     assert snapshot_outputs(out) == before
     assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []
+
+
+# Runs the CLI with each guide's build taking two minutes in the workers, and leaves a mark
+# when a worker starts and when it would have finished.
+SLOW_BUILD = """
+import os, sys, time
+from pathlib import Path
+from interview_deck import build
+
+marks = Path(sys.argv[1])
+
+def build_slowly(path, options, highlighted=None):
+    (marks / f"{os.getpid()}.started").touch()
+    time.sleep(120)
+    (marks / f"{os.getpid()}.finished").touch()
+    return build.GuideResult(path)
+
+build.build_guide = build_slowly
+from interview_deck.cli import cli
+cli(sys.argv[2:])
+"""
+
+
+def is_running(pid: int) -> bool:
+    """True if the process exists and is not a zombie waiting to be reaped."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def test_ctrl_c_stops_the_workers_of_a_multi_guide_build(tmp_path: Path) -> None:
+    folder, out, marks = tmp_path / "guides", tmp_path / "out", tmp_path / "marks"
+    for path in (folder, marks):
+        path.mkdir()
+    for name in ("alpha", "beta"):
+        (folder / f"{name}.md").write_text(generate_guide(3, topic=name), encoding="utf-8")
+    command = [sys.executable, "-c", SLOW_BUILD, str(marks), "build", str(folder)]
+    process = subprocess.Popen(
+        [*command, "--out", str(out), "--jobs", "2"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    while len(list(marks.glob("*.started"))) < 2:
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.01)
+
+    process.send_signal(signal.SIGINT)
+    _, errors = process.communicate()
+
+    workers = [int(p.name.split(".")[0]) for p in marks.glob("*.started")]
+    # Stopped mid-guide, not left to finish their two minutes.
+    assert list(marks.glob("*.finished")) == []
+    assert [pid for pid in workers if is_running(pid)] == []
+    assert process.returncode == 1
+    assert "Traceback" not in errors

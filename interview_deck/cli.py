@@ -12,7 +12,7 @@ import click
 
 from interview_deck import __version__
 from interview_deck.build import BuildOptions, GuideResult, check, stream_build
-from interview_deck.errors import SettingError, format_path
+from interview_deck.errors import SettingError, escape_controls, format_path
 
 CONTENT = Path("content")
 OUTPUT = Path("output")
@@ -129,7 +129,7 @@ def start_build(
     try:
         return stream_build(paths, options, jobs)
     except SettingError as e:
-        click.echo(f"error: {e}", err=True)
+        click.echo(f"error: {escape_controls(str(e))}", err=True)
         raise click.exceptions.Exit(1) from None
 
 

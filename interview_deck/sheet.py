@@ -19,6 +19,8 @@ PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 CODE_BACKGROUND = "#f6f8fa"
 # Raw HTML in guides is escaped, so `</code></pre>` only ever closes a highlighted block.
 CODE_BLOCK = re.compile(r'(<pre class="highlight"><code[^>]*>)(.*?)(</code></pre>)', re.DOTALL)
+# Our own links (raw HTML in guides is escaped, so every `<a` is one of ours).
+LINK_TAG = re.compile(r"<a\b[^>]*>|</a>")
 TAB_WIDTH = 4
 
 
@@ -62,9 +64,10 @@ def render_toc(rendered: RenderedGuide) -> str:
         enumerate(rendered.questions, 1), key=lambda p: group(p[1])
     ):
         heading = " · ".join(html.escape(part) for part in (section, difficulty) if part)
+        # A link in a title would nest inside the entry's own link; there it is only text.
         links = "".join(
             f'<li><a href="#q{i}"><span class="number">{rq.question.number}.&nbsp;</span>'
-            f"{rq.title_html}</a></li>"
+            f"{unlink(rq.title_html)}</a></li>"
             for i, rq in items
         )
         group_heading = f"<h3>{heading}</h3>" if heading else ""
@@ -72,6 +75,13 @@ def render_toc(rendered: RenderedGuide) -> str:
             f'<section class="toc-group">{group_heading}<ul class="toc-list">{links}</ul></section>'
         )
     return "\n".join(parts)
+
+
+def unlink(fragment: str) -> str:
+    """Return an HTML fragment with its links turned into plain spans."""
+    return LINK_TAG.sub(
+        lambda m: "</span>" if m.group() == "</a>" else '<span class="link">', fragment
+    )
 
 
 def render_sheet_question(position: int, rq: RenderedQuestion, sheet: SheetKind) -> str:
@@ -103,7 +113,11 @@ def wrap_code_lines(fragment: str) -> str:
 
     def wrap_block(match: re.Match[str]) -> str:
         opening, body, closing = match.groups()
-        return opening + "".join(wrap_line(line) for line in body.splitlines()) + closing
+        # Only newlines end a line: splitlines() would also cut at form feeds and U+2028.
+        lines = body.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        return opening + "".join(wrap_line(line) for line in lines) + closing
 
     return CODE_BLOCK.sub(wrap_block, fragment)
 

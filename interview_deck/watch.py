@@ -5,9 +5,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from interview_deck import TEMPLATES
 from interview_deck.build import BuildOptions, GuideResult, stream_build
+from interview_deck.cache import CACHE_FOLDER, OUTPUT_SUFFIXES
 
 # watchfiles yields this often even without changes, so the first yield says "now watching".
 WAKE_MS = 500
@@ -29,14 +31,14 @@ def watch_guides(
     failing). `stop_after` ends the watch after that many batches that rebuilt
     something; `stop` ends it from another thread; Ctrl-C ends it too.
     """
-    # Imported here: only this command needs watchfiles, and it is an optional extra.
-    from watchfiles import DefaultFilter, watch
+    # Imported here: only this command needs watchfiles.
+    from watchfiles import watch
 
     paths = list(paths)
     # A saved file may be replaced (written beside, then renamed), so watch its folder.
     folders = dict.fromkeys(p if p.is_dir() else p.parent for p in [*paths, TEMPLATES])
     # Our own outputs and cache entries must not wake us.
-    ignore = DefaultFilter(ignore_paths=[str(options.out_dir.resolve())])
+    ignore = create_filter(options.out_dir)
     rebuilds = 0
     batches = 0
     changes_seen = watch(
@@ -59,6 +61,30 @@ def watch_guides(
         if stop_after is not None and batches >= stop_after:
             break
     return rebuilds
+
+
+def create_filter(out_dir: Path) -> Callable[[Any, str], bool]:
+    """Return a watchfiles filter: its defaults, less the build's own outputs in `out_dir`.
+
+    Only the outputs: the output folder may be the guides' own (`--out .`).
+    """
+    from watchfiles import DefaultFilter
+
+    folder = out_dir.resolve()
+    default = DefaultFilter()
+
+    def keep(change: Any, path: str) -> bool:
+        return default(change, path) and not is_own_output(Path(path).resolve(), folder)
+
+    return keep
+
+
+def is_own_output(path: Path, out_dir: Path) -> bool:
+    """True if `path` is something a build writes into `out_dir`: an output, temporary or cache."""
+    if path.is_relative_to(out_dir / CACHE_FOLDER):
+        return True
+    temporary = path.name.startswith(".") and path.name.endswith(".tmp")
+    return path.parent == out_dir and (path.suffix in OUTPUT_SUFFIXES or temporary)
 
 
 def rebuild_changed(

@@ -56,6 +56,10 @@ class CodeToken:
     text: str
 
 
+# A code block as tokens, which the cache keeps: text and type names, never HTML.
+CodeTokens = tuple[CodeToken, ...]
+
+
 @dataclass(frozen=True)
 class RenderedField:
     """A field's label and its body as HTML."""
@@ -87,10 +91,6 @@ class RenderedGuide:
     code: Mapping[str, CodeTokens] = field(default_factory=dict)
     # Code blocks shown without colours because highlighting them took too long.
     warnings: tuple[Problem, ...] = ()
-
-
-# A code block as tokens, which the cache keeps: text and type names, never HTML.
-CodeTokens = tuple[CodeToken, ...]
 
 
 @dataclass(frozen=True)
@@ -308,7 +308,9 @@ def lex_block(code: str, lang: str, seconds: float) -> CodeTokens | None:
         return (CodeToken("", code),)
     try:
         with time_limit(seconds):
-            return tuple(CodeToken(".".join(kind), text) for kind, text in lexer.get_tokens(code))
+            return tuple(
+                CodeToken(name_token_type(kind), text) for kind, text in lexer.get_tokens(code)
+            )
     except OutOfTime:
         return None
 
@@ -333,6 +335,13 @@ def read_code_tokens(pairs: Any) -> CodeTokens:
     return tuple(tokens)
 
 
+@cache
+def name_token_type(token_type: Any) -> str:
+    """Return a Pygments token type's name, e.g. `Keyword.Namespace` (`` for plain text)."""
+    return ".".join(token_type)
+
+
+@cache
 def to_token_type(kind: str) -> Any:
     """Return the Pygments token type named `kind` (checked against TOKEN_KIND when read)."""
     from pygments.token import Token

@@ -10,7 +10,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
@@ -117,9 +117,9 @@ class CodeBlocks:
             tokens = lex_block(code, lang, HIGHLIGHT_SECONDS)
         if tokens is None:
             self.slow.append(SlowBlock(line, lang))
-            return render_code(code, lang, (CodeToken("", code),))
+            return render_code(lang, (CodeToken("", code),))
         self.used[key] = tokens
-        return render_code(code, lang, tokens)
+        return render_code(lang, tokens)
 
 
 def render_guide(
@@ -292,8 +292,12 @@ def hash_code(code: str, lang: str) -> str:
     return hashlib.sha256(f"{lang}\0{code}".encode()).hexdigest()
 
 
-def render_code(code: str, lang: str, tokens: CodeTokens) -> str:
-    """Return a block's `<pre>` element; the tokens' text is escaped here, whatever it holds."""
+@lru_cache(maxsize=4096)
+def render_code(lang: str, tokens: CodeTokens) -> str:
+    """Return a block's `<pre>` element; the tokens' text is escaped here, whatever it holds.
+
+    Cached, so that the deck, the sheet and other guides with the same block share it.
+    """
     from pygments import format as format_tokens
 
     language = html.escape(lang or "text")
@@ -303,16 +307,22 @@ def render_code(code: str, lang: str, tokens: CodeTokens) -> str:
 
 def lex_block(code: str, lang: str, seconds: float) -> CodeTokens | None:
     """Return a block's Pygments tokens, or None if its lexer takes more than `seconds`."""
+    try:
+        return lex_code(code, lang, seconds)
+    except OutOfTime:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def lex_code(code: str, lang: str, seconds: float) -> CodeTokens:
+    """Return a block's Pygments tokens; raise OutOfTime after `seconds` (which is not cached)."""
     lexer = find_lexer(lang)
     if lexer is None:
         return (CodeToken("", code),)
-    try:
-        with time_limit(seconds):
-            return tuple(
-                CodeToken(name_token_type(kind), text) for kind, text in lexer.get_tokens(code)
-            )
-    except OutOfTime:
-        return None
+    with time_limit(seconds):
+        return tuple(
+            CodeToken(name_token_type(kind), text) for kind, text in lexer.get_tokens(code)
+        )
 
 
 def tokens_match(tokens: CodeTokens, code: str) -> bool:

@@ -100,7 +100,7 @@ def test_a_lexer_that_takes_minutes_is_stopped(
     monkeypatch.setattr(render, "find_lexer", lambda lang: HangingLexer())
     guide = tmp_path / "hang.md"
     guide.write_text(
-        "# Hang\n\n### 1. Q\n**Question:** Why?\n**Answer:**\n\n```python\nx = 1\n```\n",
+        "# Hang\n\n### 1. Q\n**Question:** Why?\n**Answer:**\n\n```python\nhanging = 1\n```\n",
         encoding="utf-8",
     )
     previous = signal.getsignal(signal.SIGALRM)

@@ -31,6 +31,8 @@ CHROMIUM_FLAGS = (
 )
 # A stuck browser must not hang the build forever; a healthy one needs a few seconds.
 PRINT_TIMEOUT = 300
+# How long a browser told to close may take to end its helper processes.
+CLOSE_TIMEOUT = 10
 # Printed as Chromium's own --print-to-pdf does: the sheet's @page size, backgrounds, no header.
 PRINT_OPTIONS = {"preferCSSPageSize": True, "printBackground": True, "displayHeaderFooter": False}
 # Chromium's --remote-debugging-pipe reads commands from fd 3 and answers on fd 4; this puts
@@ -65,7 +67,10 @@ def print_sheet(sheet: str, target: Path, chromium: str, staging: StagedOutputs)
     """
     temporary = staging.reserve(target)
     try:
-        with tempfile.TemporaryDirectory(prefix="interview-deck-chromium-") as folder:
+        # A helper process of a killed browser may still be writing to its profile.
+        with tempfile.TemporaryDirectory(
+            prefix="interview-deck-chromium-", ignore_cleanup_errors=True
+        ) as folder:
             # The sheet is self-contained, so a copy prints the same as the file beside the deck.
             page = Path(folder) / "sheet.html"
             page.write_text(sheet, encoding="utf-8")
@@ -93,6 +98,7 @@ class DevTools:
         self.deadline = time.monotonic() + PRINT_TIMEOUT
         self.pending = b""
         self.last_id = 0
+        self.closing = False
 
     def __enter__(self) -> DevTools:
         command_read, self.command_write = os.pipe()
@@ -123,6 +129,10 @@ class DevTools:
             os.close(self.command_write)
         with contextlib.suppress(OSError):
             os.close(self.answer_read)
+        if self.closing:
+            # Told to close, it shuts down its helper processes itself; give it time to.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=CLOSE_TIMEOUT)
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
@@ -140,6 +150,7 @@ class DevTools:
             raise PrintError(f"cannot open the sheet: {navigated['errorText']}")
         self.wait_for("Page.loadEventFired", session)
         printed = self.call("Page.printToPDF", PRINT_OPTIONS, session)
+        self.closing = True
         with contextlib.suppress(PrintError):
             self.call("Browser.close")
         return base64.b64decode(printed["data"])

@@ -1,4 +1,4 @@
-"""Write outputs atomically: a temporary file beside the target, then a rename."""
+"""Write outputs atomically: each to a temporary file beside it, then all of a guide's renamed."""
 
 from __future__ import annotations
 
@@ -149,16 +149,13 @@ class StagedOutputs:
             if staged.target.is_dir():
                 error = IsADirectoryError(21, "Is a directory")
                 raise OutputError([cannot_write_problem(staged.target, error)])
-        blocked = {signal.SIGINT, signal.SIGTERM}
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
-        try:
+        with signals_held():
             for staged in self.files:
-                os.chmod(staged.temporary, 0o644)
-                os.replace(staged.temporary, staged.target)
-        except OSError as e:
-            raise OutputError([cannot_write_problem(staged.target, e)]) from None
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+                try:
+                    os.chmod(staged.temporary, 0o644)
+                    os.replace(staged.temporary, staged.target)
+                except OSError as e:
+                    raise OutputError([cannot_write_problem(staged.target, e)]) from None
         self.files.clear()
 
     def discard(self) -> None:
@@ -167,6 +164,19 @@ class StagedOutputs:
             with contextlib.suppress(OSError):
                 staged.temporary.unlink(missing_ok=True)
         self.files.clear()
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold back Ctrl-C and SIGTERM in the block; they arrive when it ends (POSIX only)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextlib.contextmanager
@@ -189,11 +199,6 @@ def open_output(target: Path, staging: StagedOutputs | None = None) -> Iterator[
         return
     with stage_outputs() as own, own.open(target) as handle:
         yield handle
-
-
-def atomic_write(target: Path) -> contextlib.AbstractContextManager[IO[bytes]]:
-    """Return a temporary file beside `target` that is renamed into place only if all went well."""
-    return open_output(target)
 
 
 def cannot_write_problem(target: Path, error: OSError) -> Problem:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 import time
 import zipfile
 from datetime import UTC, datetime
@@ -200,3 +202,28 @@ def test_an_image_nested_in_its_own_alt_text_gives_one_error(tmp_path: Path) -> 
     code, _, err = run("check", str(guide))
     assert code == 1
     assert err == f"{guide}:5: error: image 'gone.png' not found next to the guide\n"
+
+
+def test_a_guide_that_is_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    # A build that opens the FIFO to read waits for a writer: each minute this thread becomes
+    # one (and the build goes on, to read it again or to pass), until the build is done.
+    done = threading.Event()
+
+    def feed() -> None:
+        while not done.wait(60):
+            with contextlib.suppress(OSError):
+                writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+                os.write(writer, GOOD.encode())
+                os.close(writer)
+
+    thread = threading.Thread(target=feed)
+    thread.start()
+    try:
+        code, out, err = run("build", str(fifo), "--out", str(tmp_path / "out"))
+    finally:
+        done.set()
+        thread.join()
+
+    assert (code, out, err) == (1, "", f"{fifo}:0: error: not a regular file, not a guide\n")

@@ -189,10 +189,7 @@ def stream_build(
     A guide whose cache entry shows unchanged inputs and untouched outputs is not rebuilt.
     """
     from interview_deck.cache import compute_key, hash_environment, load_result
-    from interview_deck.write import read_source_date_epoch
 
-    # A malformed SOURCE_DATE_EPOCH stops the whole build before anything is written.
-    read_source_date_epoch()
     found = find_guides(paths)
     clashes = find_name_clashes([g for g in found if isinstance(g, Path)])
     found = [clashes.get(g, g) if isinstance(g, Path) else g for g in found]
@@ -204,7 +201,15 @@ def stream_build(
         hit = load_result(guide, options, key) if key else None
         if hit is not None:
             cached[guide] = hit
-    built = map_guides([g for g in guides if g not in cached], options, jobs, keys)
+    to_build = [g for g in guides if g not in cached]
+    if to_build:
+        # Imported only now: a build that is all cached needs none of the pipeline.
+        from interview_deck.write import read_source_date_epoch
+
+        # A malformed SOURCE_DATE_EPOCH stops the whole build before anything is written.
+        # (No cache entry matches one: the entries' keys hold the value they were built with.)
+        read_source_date_epoch()
+    built = map_guides(to_build, options, jobs, keys)
 
     def merge() -> Generator[GuideResult, None, None]:
         try:

@@ -227,3 +227,12 @@ def test_a_guide_that_is_a_fifo_is_refused_without_waiting(tmp_path: Path) -> No
         thread.join()
 
     assert (code, out, err) == (1, "", f"{fifo}:0: error: not a regular file, not a guide\n")
+
+
+def test_the_summary_line_escapes_the_file_name(tmp_path: Path) -> None:
+    guide = tmp_path / "bell\x07\x1b]0;owned\x07.md"
+    guide.write_text(GOOD, encoding="utf-8")
+    code, out, err = run("build", str(guide), "--out", str(tmp_path / "out"))
+    assert (code, err) == (0, "")
+    assert out.startswith(f"{tmp_path}/bell\\x07\\x1b]0;owned\\x07.md: 1 questions, 1 cards")
+    assert "\x1b" not in out and "\x07" not in out

@@ -6,6 +6,7 @@ import base64
 import builtins
 import io
 import json
+import os
 import re
 import sqlite3
 import tempfile
@@ -152,10 +153,10 @@ def test_an_odd_question_is_a_warning_and_the_guide_builds(tmp_path: Path, name:
     text, warning = ODD_GUIDES[name]
     guide = tmp_path / "g.md"
     guide.write_text(text, encoding="utf-8")
-    code, out, err = run("build", str(guide), "--out", str(tmp_path / "out"))
+    code, _, err = run("build", str(guide), "--out", str(tmp_path / "out"))
     assert (code, err) == (0, f"{guide}:{warning}\n")
     assert sorted(visible_files(tmp_path / "out")) == ["g.apkg", "g.html"]
-    code, out, err = run("check", "--strict", str(guide))
+    code, _, err = run("check", "--strict", str(guide))
     assert (code, err) == (1, f"{guide}:{warning}\n")
 
 
@@ -298,7 +299,7 @@ def test_remote_image_is_not_fetched_and_shows_as_text(tmp_path: Path) -> None:
 
 
 def record_opens(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Record every path opened through open(), io.open() or Path.read_bytes()."""
+    """Record every path opened through open(), io.open(), os.open() or Path.read_bytes()."""
     opened: list[Path] = []
     real_open = builtins.open
 
@@ -313,9 +314,17 @@ def record_opens(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         opened.append(self.resolve())
         return real_read_bytes(self)
 
+    real_os_open = os.open
+
+    def recording_os_open(path: Any, *args: Any, **kwargs: Any) -> int:
+        opened.append(Path(path).resolve())
+        return real_os_open(path, *args, **kwargs)
+
     monkeypatch.setattr(builtins, "open", recording_open)
     monkeypatch.setattr(io, "open", recording_open)
     monkeypatch.setattr(Path, "read_bytes", recording_read_bytes)
+    # Guides and cache files are opened without blocking, through os.open.
+    monkeypatch.setattr(os, "open", recording_os_open)
     return opened
 
 

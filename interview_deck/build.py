@@ -5,18 +5,19 @@ from __future__ import annotations
 import contextlib
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from interview_deck import TEMPLATES
-from interview_deck.errors import GuideError, Problem
+from interview_deck.errors import GuideError, Problem, format_path
 
 if TYPE_CHECKING:
     # Only for annotations: importing sheet would pull in markdown-it and slow `--help`.
     from interview_deck.cache import CacheKey
     from interview_deck.model import Guide
+    from interview_deck.render import CodeTokens
     from interview_deck.sheet import Paper, SheetKind
 
 
@@ -77,8 +78,8 @@ class GuideResult:
     inputs: tuple[Path, ...] = field(default=())
     # True when the outputs were already up to date and nothing was rebuilt.
     cached: bool = False
-    # The HTML of each code block, for the cache to give the guide's next build.
-    highlighted: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # The tokens of each code block, for the cache to give the guide's next build.
+    highlighted: Mapping[str, CodeTokens] = field(default_factory=dict, repr=False, compare=False)
     # Titles of the questions this build found gone from the guide and flagged as removed.
     removed: tuple[str, ...] = ()
     # How many questions each section and each difficulty has (not kept by the cache).
@@ -142,7 +143,13 @@ def place_in(folder: Path, library: Path) -> tuple[str, ...]:
 def refuse_clashes(
     found: list[GuideFile | Problem], options: BuildOptions
 ) -> list[GuideFile | Problem]:
-    """Keep a guide named twice once; refuse a guide whose outputs another guide already has."""
+    """Keep a guide named twice once; refuse a guide whose outputs another guide already has.
+
+    Two guides of one file name in different folders are no clash when their folders are
+    mirrored (build their common folder); only guides that would still write the same
+    outputs are. Names are compared without case, as case-insensitive file systems (macOS,
+    Windows) would give `Git.apkg` and `git.apkg` one file.
+    """
     result: list[GuideFile | Problem] = []
     seen: set[Path] = set()
     owners: dict[str, Path] = {}
@@ -150,15 +157,16 @@ def refuse_clashes(
         if isinstance(item, Problem):
             result.append(item)
             continue
-        # A guide named twice (as a file and through its folder) is built once.
+        # A guide named twice (as a file and through its folder, or by two paths) is built once.
         if item.path.resolve() in seen:
             continue
         seen.add(item.path.resolve())
-        owner = owners.setdefault(item.name, item.path)
+        owner = owners.setdefault(item.name.casefold(), item.path)
         if owner != item.path:
-            message = f"{item.name} is also the name of {owner}: they would share outputs"
+            shown = format_path(owner)
+            message = f"{item.name} is also the name of {shown}: they would share outputs"
             result.append(Problem(item.path, 0, "error", message + "; build their common folder"))
-        elif options.bundle and item.name == options.bundle:
+        elif options.bundle and item.name.casefold() == options.bundle.casefold():
             message = f"--bundle {options.bundle} would overwrite this guide's deck"
             result.append(Problem(item.path, 0, "error", message))
         else:
@@ -203,7 +211,7 @@ def count_questions(guide: Guide) -> Breakdown:
 def build_guide(
     path: Path,
     options: BuildOptions,
-    highlighted: Mapping[str, str] | None = None,
+    highlighted: Mapping[str, CodeTokens] | None = None,
     folders: tuple[str, ...] = (),
 ) -> GuideResult:
     """Build one guide's deck and cheat sheet; write nothing unless every stage succeeded.
@@ -215,12 +223,12 @@ def build_guide(
     from interview_deck.history import carry_removed, fresh_time, stamp_deck, stamp_note_type
     from interview_deck.images import encode_data_uri, find_images
     from interview_deck.parse import parse_guide
-    from interview_deck.pdf import require_chromium, write_pdf
+    from interview_deck.pdf import find_chromium, missing_chromium_problem, print_sheet
     from interview_deck.read import read_source
     from interview_deck.record import read_record
     from interview_deck.render import find_formula_problems, render_guide
     from interview_deck.sheet import render_sheet
-    from interview_deck.write import output_timestamp, write_apkg, write_text
+    from interview_deck.write import output_timestamp, stage_outputs, write_apkg, write_text
 
     try:
         # read: decode the file and unwrap a chat's Markdown fence
@@ -234,11 +242,12 @@ def build_guide(
             refuse_warnings(warnings)
         # render: Markdown and code to HTML, once for both outputs
         rendered = render_guide(guide, {i.src: i.media_name for i in images}, highlighted)
-        # formulas: those shown as written, not as math, with their lines
+        # Code shown without colours, and formulas shown as written, are warnings too.
+        warnings += rendered.warnings
         if rendered.has_formulas:
             warnings += find_formula_problems(guide)
-            if options.strict:
-                refuse_warnings(warnings)
+        if options.strict:
+            refuse_warnings(warnings)
         # model: the notes of the deck, and the cheat sheet's page
         deck = render_deck(rendered, options.parent, folders)
         note_type = render_note_type(options.templates)
@@ -249,10 +258,13 @@ def build_guide(
         sheet = render_sheet(rendered, options.sheet, options.paper, options.templates)
         apkg = GuideFile(path, folders).package(options)
         html, pdf = apkg.with_suffix(".html"), apkg.with_suffix(".pdf")
-        # Without a browser to print with, fail before writing anything.
-        chromium = require_chromium(html, pdf) if options.pdf else None
+        # Without a browser the deck and the sheet are still worth having; the PDF is not made.
+        chromium = find_chromium() if options.pdf else None
+        if options.pdf and chromium is None:
+            warnings += (missing_chromium_problem(html, pdf),)
         # history: an unchanged note keeps the time the previous package gave it, and a
-        # question gone from the guide stays in the deck, flagged as removed
+        # question gone from the guide stays in the deck, flagged as removed. The previous
+        # package is the one in place: it is only replaced below, with the sheet and PDF.
         record = read_record(apkg)
         templates = list_templates(options.templates)
         floor = int(output_timestamp(path, *templates, *(i.path for i in images)))
@@ -260,13 +272,15 @@ def build_guide(
         carried = carry_removed(deck, record, floor, fresh)
         deck = stamp_deck(carried.deck, record, fresh)
         note_type = stamp_note_type(note_type, record, fresh)
-        # write: each output to a temporary file, then renamed into place
-        write_apkg(note_type, [deck], apkg, media={i.media_name: i.path for i in images})
-        write_text(html, sheet)
+        # write: every output to a temporary file, then all renamed into place, or none
         outputs: tuple[Path, ...] = (apkg, html)
-        if chromium:
-            write_pdf(html, pdf, chromium)
-            outputs += (pdf,)
+        with stage_outputs() as staging:
+            media = {i.media_name: i.path for i in images}
+            write_apkg(note_type, [deck], apkg, media, staging)
+            write_text(html, sheet, staging)
+            if chromium:
+                print_sheet(sheet, pdf, chromium, staging)
+                outputs += (pdf,)
     except GuideError as e:
         return GuideResult(path, tuple(e.problems))
     inputs = tuple(i.path for i in images)
@@ -301,7 +315,7 @@ def build(
 
 def stream_build(
     paths: Iterable[Path], options: BuildOptions, jobs: int | None = None
-) -> tuple[int, Iterator[GuideResult]]:
+) -> tuple[int, Generator[GuideResult, None, None]]:
     """Start a build; return how many results will come and an iterator over them, in input order.
 
     A guide whose cache entry shows unchanged inputs and untouched outputs is not rebuilt,
@@ -318,14 +332,26 @@ def stream_build(
         hit = load_result(guide, options, key) if key else None
         if hit is not None and not (options.strict and hit.warnings):
             cached[guide] = hit
-    built = map_guides([g for g in guides if g not in cached], options, jobs, keys)
+    to_build = [g for g in guides if g not in cached]
+    if to_build:
+        # Imported only now: a build that is all cached needs none of the pipeline.
+        from interview_deck.write import read_source_date_epoch
 
-    def merge() -> Iterator[GuideResult]:
-        for item in found:
-            if isinstance(item, Problem):
-                yield GuideResult(item.path, (item,))
-            else:
-                yield cached[item] if item in cached else next(built)
+        # A malformed SOURCE_DATE_EPOCH stops the whole build before anything is written.
+        # (No cache entry matches one: the entries' keys hold the value they were built with.)
+        read_source_date_epoch()
+    built = map_guides(to_build, options, jobs, keys)
+
+    def merge() -> Generator[GuideResult, None, None]:
+        try:
+            for item in found:
+                if isinstance(item, Problem):
+                    yield GuideResult(item.path, (item,))
+                else:
+                    yield cached[item] if item in cached else next(built)
+        finally:
+            # Closing the results (as on Ctrl-C) stops the workers still building.
+            built.close()
 
     return len(found), merge()
 
@@ -346,7 +372,7 @@ def map_guides(
     options: BuildOptions,
     jobs: int | None,
     keys: dict[GuideFile, CacheKey | None] | None = None,
-) -> Iterator[GuideResult]:
+) -> Generator[GuideResult, None, None]:
     """Build each guide, on all cores if there are several; cache each success under its key."""
     keys = keys or {}
     workers = min(jobs or os.cpu_count() or 1, len(guides))
@@ -360,9 +386,25 @@ def map_guides(
     try:
         tasks = [keys.get(g) for g in guides]
         yield from pool.map(build_and_remember, guides, [options] * len(guides), tasks, chunksize=1)
+    except BaseException:
+        # Ctrl-C, or a consumer that stopped early: nobody will see the guides still building.
+        stop_workers(pool)
+        raise
     finally:
-        # On Ctrl-C (or a consumer that stops early) do not wait for guides nobody will see.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def stop_workers(pool: Any) -> None:
+    """End a process pool's workers now, mid-guide; their outputs are staged, so none is half-made.
+
+    Python 3.14 has `terminate_workers()`; before it, the pool's processes are reached directly.
+    """
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 def build_and_remember(
@@ -378,7 +420,9 @@ def build_and_remember(
         return build_guide(guide.path, options, folders=guide.folders)
     highlighted = load_highlights(guide, options, key)
     result = build_guide(guide.path, options, highlighted, guide.folders)
-    if not result.failed:
+    # A PDF asked for but not printed (no Chromium) must be tried again next time.
+    missing_pdf = options.pdf and not any(p.suffix == ".pdf" for p in result.outputs)
+    if not result.failed and not missing_pdf:
         # A cache entry that cannot be written only costs a rebuild next time.
         with contextlib.suppress(OSError, GuideError):
             store_result(guide, result, options, key)

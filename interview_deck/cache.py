@@ -6,10 +6,16 @@ current inputs (guide, options, templates, the tool's own code), every extra inp
 (images) still hashes the same and every output is still there, untouched.
 Anything else is a miss, and the guide is simply built again.
 
-Beside the entries, `<out>/.cache/code/<folders>/<guide>.json` keeps the guide's highlighted code
-blocks. When the guide is edited, its rebuild takes every unchanged block from there
-instead of from Pygments, as long as the file was made by the same tool, templates,
-options and Pygments. It is a file of its own so that checking the entries stays quick.
+Beside the entries, `<out>/.cache/code/<folders>/<guide>.json` keeps the guide's highlighted
+code blocks as Pygments tokens (type names and text, never HTML: the HTML is made anew, with
+the text escaped, so a doctored file cannot put markup into a deck). When the guide is
+edited, its rebuild takes every unchanged block from there instead of from Pygments, as
+long as the file was made by the same tool, templates, options and Pygments and its
+tokens spell out the block's code. It is a file of its own so that checking the entries
+stays quick.
+
+Every file here is only read if it is a regular file of sane size, so an entry replaced
+by a FIFO or a link to /dev/zero is a miss rather than a hang.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -28,15 +35,23 @@ from interview_deck.errors import Problem
 
 if TYPE_CHECKING:
     from interview_deck.build import BuildOptions, GuideFile, GuideResult
+    from interview_deck.render import CodeTokens
 
-# Bump when an entry's layout changes; entries of any other format are ignored.
-CACHE_FORMAT = 3
+# Bump when an entry's layout changes; entries of any other format are ignored. 4: entries
+# under guides/<folders>/ and code blocks kept as tokens (two layouts that were both 3 apart).
+CACHE_FORMAT = 4
 CACHE_FOLDER = ".cache"
 # Options that change no guide's outputs (out_dir is implied: the entry lives inside it; a
 # guide's place in the library is in its entry's path and key). A strict build writes what
 # any build does, or nothing: it may use an entry without warnings (build.stream_build).
 UNHASHED_OPTIONS = {"out_dir", "bundle", "library", "templates", "strict"}
 MISSING = "missing"
+# No cache file or input of ours is larger: a guide's code tokens, an image (10 MB at most).
+MAX_READ_BYTES = 64 * 1024 * 1024
+# What a malformed entry may raise while it is read; any of them makes it a miss.
+MALFORMED = (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError)
+# The outputs an entry may name: the guide's own, inside the output folder.
+OUTPUT_SUFFIXES = (".apkg", ".html", ".pdf")
 
 
 @dataclass(frozen=True)
@@ -104,10 +119,10 @@ def compute_key(guide: GuideFile, environment: str) -> CacheKey | None:
 def load_result(guide: GuideFile, options: BuildOptions, key: CacheKey) -> GuideResult | None:
     """Return the cached result of a guide whose inputs and outputs are unchanged, else None."""
     try:
-        entry = json.loads(entry_path(guide, options).read_bytes())
+        entry = json.loads(read_regular_file(entry_path(guide, options)))
         return read_entry(entry, guide, options, key)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        # A corrupt, truncated or foreign entry is a miss, never an error.
+    except MALFORMED:
+        # A corrupt, truncated, deeply nested or foreign entry is a miss, never an error.
         return None
 
 
@@ -124,10 +139,12 @@ def read_entry(
         or entry["key"] != key.guide
     ):
         return None
+    folder = guide.path.resolve().parent
     for path, digest in require(entry["inputs"], dict).items():
-        if hash_file(Path(path)) != digest:
+        # Inputs are the guide's images, which never leave its folder.
+        if not Path(path).is_relative_to(folder) or hash_file(Path(path)) != digest:
             return None
-    outputs = [read_stamp(stamp, options) for stamp in require(entry["outputs"], list)]
+    outputs = [read_stamp(stamp, guide, options) for stamp in require(entry["outputs"], list)]
     if not outputs or any(not is_untouched(stamp) for stamp in outputs):
         return None
     warnings = tuple(read_problem(p) for p in require(entry["warnings"], list))
@@ -142,17 +159,19 @@ def read_entry(
     )
 
 
-def load_highlights(guide: GuideFile, options: BuildOptions, key: CacheKey) -> Mapping[str, str]:
+def load_highlights(
+    guide: GuideFile, options: BuildOptions, key: CacheKey
+) -> Mapping[str, CodeTokens]:
     """Return the code blocks highlighted by the guide's last build, if it was made alike."""
+    from interview_deck.render import read_code_tokens
+
     try:
-        entry = json.loads(code_path(guide, options).read_bytes())
+        entry = json.loads(read_regular_file(code_path(guide, options)))
         if entry["format"] != CACHE_FORMAT or entry["environment"] != key.environment:
             return {}
-        blocks: dict[str, str] = require(entry["blocks"], dict)
-        if not all(isinstance(html, str) for html in blocks.values()):
-            return {}
-        return blocks
-    except (OSError, ValueError, TypeError, KeyError):
+        blocks = require(entry["blocks"], dict)
+        return {require(k, str): read_code_tokens(tokens) for k, tokens in blocks.items()}
+    except MALFORMED:
         return {}
 
 
@@ -165,7 +184,9 @@ def store_result(
     code = {
         "format": CACHE_FORMAT,
         "environment": key.environment,
-        "blocks": dict(result.highlighted),
+        "blocks": {
+            key: [[t.kind, t.text] for t in tokens] for key, tokens in result.highlighted.items()
+        },
     }
     write_text(code_path(guide, options), json.dumps(code) + "\n")
     entry = {
@@ -192,9 +213,15 @@ def write_stamp(path: Path, options: BuildOptions) -> dict[str, object]:
     return {"path": relative, "size": status.st_size, "mtime_ns": status.st_mtime_ns}
 
 
-def read_stamp(stamp: Any, options: BuildOptions) -> OutputStamp:
-    """Return an output stamp from the entry; raise if it is malformed."""
-    path = options.out_dir / require(stamp["path"], str)
+def read_stamp(stamp: Any, guide: GuideFile, options: BuildOptions) -> OutputStamp:
+    """Return an output stamp from the entry; raise if it is malformed or not the guide's output."""
+    name = require(stamp["path"], str)
+    # Only the guide's own `<folders>/<guide>.apkg`, `.html` or `.pdf` in the output folder
+    # (as write_stamp spells them): an entry cannot point elsewhere.
+    own = Path(*guide.folders, guide.path.stem)
+    if name not in {str(own) + suffix for suffix in OUTPUT_SUFFIXES}:
+        raise ValueError(f"not an output of {guide.name}: {name!r:.80}")
+    path = options.out_dir / name
     return OutputStamp(path, require(stamp["size"], int), require(stamp["mtime_ns"], int))
 
 
@@ -230,7 +257,7 @@ def require(value: Any, kind: type) -> Any:
 def hash_file(path: Path) -> str:
     """Return the SHA-256 of a file's bytes, or MISSING if it cannot be read."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(read_regular_file(path)).hexdigest()
     except OSError:
         return MISSING
 
@@ -241,6 +268,23 @@ def hash_package(name: str) -> str:
     if spec is None or spec.origin is None:
         return MISSING
     return hash_folder(Path(spec.origin).parent, "*.py")
+
+
+def read_regular_file(path: Path, limit: int = MAX_READ_BYTES) -> bytes:
+    """Return a regular file's bytes; raise OSError for a FIFO, device or file over `limit`.
+
+    Opened without blocking, so a FIFO cannot hang the build, and read only as far as
+    `limit`, so a link to /dev/zero cannot fill the memory.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(f"not a regular file: {path}")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(f"larger than {limit} bytes: {path}")
+    return data
 
 
 def hash_folder(folder: Path, pattern: str) -> str:

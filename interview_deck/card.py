@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 from interview_deck import TEMPLATES
 from interview_deck.errors import GuideError, Problem
 from interview_deck.parse import slugify
-from interview_deck.render import RenderedField, RenderedGuide, RenderedQuestion
+from interview_deck.render import RenderedField, RenderedGuide, RenderedQuestion, escape_text
 from interview_deck.theme import render_code_css
 
 # Fixed forever: a new field list needs a new id (and a changelog line), or Anki
@@ -115,10 +114,10 @@ def render_note(
         "".join(render_field(f, with_label=i > 0) for i, f in enumerate(rq.prompt)),
         render_field(rq.main_answer) if rq.main_answer else "",
         "".join(render_field(f) for f in rq.details),
-        html.escape(guide.topic),
-        html.escape(question.section or ""),
-        html.escape(question.difficulty or ""),
-        html.escape(f"{guide.path.name}:{question.line}"),
+        escape_text(guide.topic),
+        escape_text(question.section or ""),
+        escape_text(question.difficulty or ""),
+        escape_text(f"{guide.path.name}:{question.line}"),
     )
     tags = (
         f"topic::{slugify(guide.topic)}",
@@ -159,7 +158,7 @@ def render_field(field: RenderedField, with_label: bool = True) -> str:
     """Return a field as a labelled section; interviewer notes are marked secondary."""
     classes = "field field-secondary" if field.secondary else "field"
     label = (
-        f'<div class="field-label">{html.escape(field.label)}</div>'
+        f'<div class="field-label">{escape_text(field.label)}</div>'
         if field.label and with_label
         else ""
     )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +12,7 @@ import click
 
 from interview_deck import REMOVED_TAG, __version__
 from interview_deck.build import BuildOptions, GuideResult, check, stream_build
+from interview_deck.errors import CONTROL_CHARACTERS, SettingError, escape_controls, format_path
 
 if TYPE_CHECKING:
     from interview_deck.bundle import BundleResult
@@ -24,7 +24,6 @@ OUTPUT = Path("output")
 PROGRESS_DELAY = 1.0
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def check_bundle_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -32,7 +31,13 @@ def check_bundle_name(ctx: click.Context, param: click.Parameter, value: str | N
     if value is None:
         return None
     name = value.removesuffix(".apkg")
-    if not name or name.startswith(".") or "/" in name or "\\" in name or CONTROL.search(name):
+    if (
+        not name
+        or name.startswith(".")
+        or "/" in name
+        or "\\" in name
+        or CONTROL_CHARACTERS.search(name)
+    ):
         raise click.BadParameter("give a plain file name, e.g. --bundle all-guides")
     return name
 
@@ -109,8 +114,12 @@ def build_command(
     """Build decks and cheat sheets from guides (files, or folders searched to any depth)."""
     options = BuildOptions(out_dir, parent, sheet, paper, pdf, bundle, templates, strict=strict)
     paths = paths or (CONTENT,)
-    total, results = stream_build(paths, options, jobs)
-    finished = echo_results(total, results)
+    total, results = start_build(paths, options, jobs)
+    try:
+        finished = echo_results(total, results)
+    finally:
+        # On Ctrl-C this stops the workers at once instead of letting them finish.
+        results.close()
     failed = any(r.failed for r in finished)
     if options.bundle:
         from interview_deck.bundle import write_bundle
@@ -125,18 +134,26 @@ def build_command(
 @cli.command("watch", params=list(build_command.params))
 def watch_command(paths: tuple[Path, ...], jobs: int | None, **choices: Any) -> None:
     """Build, then rebuild each guide when it, an image or a template is saved; Ctrl-C stops."""
-    from interview_deck.watch import watch_guides
+    try:
+        from interview_deck.watch import watch_guides
+    except ImportError as e:
+        # watchfiles is a dependency; this only happens in a broken installation.
+        click.echo(f"error: watch needs {e.name}: pip install {e.name}", err=True)
+        raise click.exceptions.Exit(1) from None
 
     options = BuildOptions(**choices)
     paths = paths or (CONTENT,)
     try:
-        total, results = stream_build(paths, options, jobs)
-        echo_results(total, results)
+        total, results = start_build(paths, options, jobs)
+        try:
+            echo_results(total, results)
+        finally:
+            results.close()
         if options.bundle:
             from interview_deck.bundle import write_bundle
 
             echo_bundle(write_bundle(paths, options))
-        shown = ", ".join(str(p) for p in paths)
+        shown = ", ".join(format_path(p) for p in paths)
         click.echo(f"Watching {shown} and the templates for changes (Ctrl-C to stop)...")
         watch_guides(paths, options, echo_rebuild, jobs, report_bundle=echo_bundle)
     except KeyboardInterrupt:
@@ -186,7 +203,8 @@ def explain_command(paths: tuple[Path, ...]) -> None:
 def describe(result: GuideResult) -> str:
     """Return a checked guide's line: its questions by section and by difficulty, its warnings."""
     warnings = len(result.warnings)
-    parts = [f"{result.path}: {result.questions} question{'s' * (result.questions != 1)}"]
+    count = f"{result.questions} question{'s' * (result.questions != 1)}"
+    parts = [f"{format_path(result.path)}: {count}"]
     if result.breakdown is not None:
         parts.append(f"sections: {format_counts(result.breakdown.sections)}")
         parts.append(f"difficulty: {format_counts(result.breakdown.difficulties)}")
@@ -196,12 +214,18 @@ def describe(result: GuideResult) -> str:
 
 def format_counts(counts: Mapping[str, int]) -> str:
     """Return counts as `Theory 20, Coding 10`, control characters from a guide shown escaped."""
-    return ", ".join(f"{printable(name)} {count}" for name, count in counts.items())
+    return ", ".join(f"{escape_controls(name)} {count}" for name, count in counts.items())
 
 
-def printable(text: str) -> str:
-    """Return text with control characters written as escapes, so it cannot drive a terminal."""
-    return CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+def start_build(
+    paths: tuple[Path, ...], options: BuildOptions, jobs: int | None
+) -> tuple[int, Generator[GuideResult, None, None]]:
+    """Start a build; a setting that cannot be used ends the command with its message."""
+    try:
+        return stream_build(paths, options, jobs)
+    except SettingError as e:
+        click.echo(f"error: {escape_controls(str(e))}", err=True)
+        raise click.exceptions.Exit(1) from None
 
 
 def echo_results(total: int, results: Iterator[GuideResult]) -> list[GuideResult]:
@@ -255,7 +279,8 @@ def echo_rebuild(result: GuideResult) -> None:
 def list_removed(result: GuideResult) -> list[str]:
     """Return one line per question that this build found gone from the guide."""
     return [
-        f"{result.path}: removed from the guide, kept in the deck and tagged {REMOVED_TAG}: {title}"
+        f"{format_path(result.path)}: removed from the guide, kept in the deck and tagged "
+        f"{REMOVED_TAG}: {title}"
         for title in result.removed
     ]
 
@@ -266,7 +291,7 @@ def echo_bundle(bundle: BundleResult) -> None:
         click.echo(str(problem), err=True)
     if not bundle.problems:
         guides = f"{bundle.guides} guide{'s' * (bundle.guides != 1)}"
-        click.echo(f"{bundle.path}: bundle of {guides}, {bundle.notes} notes")
+        click.echo(f"{format_path(bundle.path)}: bundle of {guides}, {bundle.notes} notes")
 
 
 def report_problems(result: GuideResult) -> None:
@@ -277,10 +302,10 @@ def report_problems(result: GuideResult) -> None:
 
 def summarise(result: GuideResult) -> str:
     """Return the one-line summary of a built guide."""
-    outputs = ", ".join(str(p) for p in result.outputs)
+    outputs = ", ".join(format_path(p) for p in result.outputs)
     warnings = len(result.warnings)
     return (
-        f"{result.path}: {result.questions} questions, {result.cards} cards, "
+        f"{format_path(result.path)}: {result.questions} questions, {result.cards} cards, "
         f"{warnings} warning{'s' * (warnings != 1)} -> {outputs}"
         + (" (cached)" if result.cached else "")
     )

@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from interview_deck.errors import Problem
+from interview_deck.errors import Problem, escape_controls, format_path
 from interview_deck.model import Field, Guide, Question
 from interview_deck.parse import parse_guide
 from interview_deck.read import read_source
 
-# Characters that a terminal would act on: shown escaped, never sent as they are.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 # Markdown marks that say nothing in a preview of a field's first words.
 MARKS = re.compile(r"`{3,}\w*|[*`#>|]+|^\s*(?:[-+]|\d+[.)])\s+", re.MULTILINE)
 PREVIEW_WORDS = 6
@@ -20,12 +18,14 @@ PREVIEW_WORDS = 6
 def explain_guide(path: Path) -> str:
     """Return the explanation of one guide; raise GuideError if it cannot be parsed."""
     guide = parse_guide(read_source(path))
-    rows = [f"{path}: {len(guide.questions)} questions, topic '{guide.topic}'", "", "blocks:"]
+    heading = f"{format_path(path)}: {len(guide.questions)} questions, topic '{guide.topic}'"
+    rows = [heading, "", "blocks:"]
     rows += [f"  {r.line:>5}  {r.role:<10}  {r.rule}" for r in guide.readings]
     rows += ["", "questions:"]
     rows += [row for question in guide.questions for row in describe_question(guide, question)]
     rows += [f"  {w}" for w in guide.warnings if find_question(guide, w) is None]
-    return "\n".join(make_printable(row) for row in rows)
+    # Characters a terminal would act on are shown escaped, never sent as they are.
+    return "\n".join(escape_controls(row) for row in rows)
 
 
 def list_readings(path: Path) -> str:
@@ -58,8 +58,3 @@ def preview(fields: tuple[Field, ...]) -> str:
     """Return the first words of some fields' text."""
     words = MARKS.sub(" ", " ".join(f.body for f in fields)).split()
     return " ".join(words[:PREVIEW_WORDS]) + (" …" if len(words) > PREVIEW_WORDS else "")
-
-
-def make_printable(text: str) -> str:
-    """Return text with control characters escaped, so a guide cannot drive the terminal."""
-    return CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)

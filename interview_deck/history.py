@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 
 from interview_deck import REMOVED_TAG
 from interview_deck.card import FIELDS, DeckData, NoteData, NoteType
+from interview_deck.errors import escape_controls
 from interview_deck.record import BuildRecord, RecordedNote
 
 # How long packages keep carrying a removed question: long enough for a phone that imports
@@ -31,7 +32,6 @@ from interview_deck.record import BuildRecord, RecordedNote
 KEEP_REMOVED_SECONDS = 30 * 24 * 3600
 PROMPT = FIELDS.index("Prompt")
 TITLE = FIELDS.index("Title")
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def flag_removed(recorded: RecordedNote, when: int) -> NoteData:
 def plain_text(fragment: str) -> str:
     """Return an HTML fragment as one line of text for the terminal, control characters shown."""
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-    return CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+    return escape_controls(text)
 
 
 def fresh_time(record: BuildRecord, floor: int) -> int:

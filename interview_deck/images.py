@@ -53,9 +53,13 @@ def find_images(source: Source) -> tuple[tuple[GuideImage, ...], tuple[Problem, 
     images: dict[str, GuideImage] = {}
     problems: list[Problem] = []
     folder = source.path.parent.resolve()
+    seen: set[ImageRef] = set()
     for ref in collect_image_refs(source.text):
-        if ref.src in images:
+        # An image written many times on one line (even nested in its own alt text) is one
+        # problem; the same image on another line is reported there too.
+        if ref in seen or ref.src in images:
             continue
+        seen.add(ref)
         checked = check_image(source.path, folder, ref)
         if isinstance(checked, Problem):
             problems.append(checked)

@@ -88,10 +88,20 @@ def read_formula(state: StateInline, silent: bool) -> bool:
     return found
 
 
+# `[$]` and `[$$]`, which open and close Anki's LaTeX tags, `[/$]` and `[/$$]` too.
+ANKI_LATEX_TAG = re.compile(r"\[/?\$\$?\]")
+
+
 def read_dollar_formula(state: StateInline, silent: bool) -> bool:
-    """Read `$…$` or `$$…$$` with dollarmath, unless a word touches either dollar (`US$5`)."""
+    """Read `$…$` or `$$…$$` with dollarmath, unless a word touches either dollar (`US$5`).
+
+    Anki's own LaTeX tags, `[$]…[/$]` and `[$$]…[/$$]`, are not formulas either: a bracket
+    right before the opening dollar leaves it as written.
+    """
     start, src = state.pos, state.src
-    if start > 0 and is_word_char(src[start - 1]):
+    before = src[start - 1] if start > 0 else ""
+    # A dollar after a dollar is the rest of a `$$` that was no formula.
+    if is_word_char(before) or before == "$" or ANKI_LATEX_TAG.match(src, start - 1):
         return False
     if not read_dollars(state, True):
         return False

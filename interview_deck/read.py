@@ -3,7 +3,9 @@ take its YAML front matter out."""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +39,7 @@ class Source:
 def read_source(path: Path) -> Source:
     """Read and decode one guide; raise GuideError if it is empty, binary or not UTF-8."""
     try:
-        data = path.read_bytes()
+        data = read_file(path)
     except FileNotFoundError:
         raise GuideError([Problem(path, 0, "error", "no such file")]) from None
     except IsADirectoryError:
@@ -95,6 +97,18 @@ def take_front_matter(text: str) -> tuple[str, FrontMatterLines | None]:
         return text, None
     blanked = ["" if opener <= i <= close else line for i, line in enumerate(lines)]
     return "\n".join(blanked), FrontMatterLines(opener + 2, tuple(inside))
+
+
+def read_file(path: Path) -> bytes:
+    """Return a file's bytes; a FIFO or device is refused before it can hang the build."""
+    # Opened without blocking: opening a FIFO would otherwise wait for a writer.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as handle:
+        if stat.S_ISDIR(os.fstat(descriptor).st_mode):
+            raise IsADirectoryError(21, "Is a directory")
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise GuideError([Problem(path, 0, "error", "not a regular file, not a guide")])
+        return handle.read()
 
 
 def unwrap_guide(text: str) -> str:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import re
-from collections.abc import Callable, Mapping, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,6 +36,35 @@ WORD = re.compile(r"\w+")
 FORMULA_OPENER = re.compile(r"\$|\\[(\[]")
 # Text without these needs neither the formula rules nor the dunder rule.
 FORMULA_OR_DUNDER = re.compile(r"\$|\\[(\[]|__")
+# The time a code block's lexer may take; some Pygments lexers backtrack for minutes on a few
+# bytes (a scala string of 40 backslashes). A block over budget is shown without colours.
+HIGHLIGHT_SECONDS = 2.0
+
+# Anki reads a card's HTML before showing it: `[sound:…]` and `[anki:tts]…` become play
+# buttons, `[latex]…`, `[$]…` and `[$$]…` LaTeX images. Its patterns run on the raw HTML, so
+# an entity for the bracket stops them; a bracket that ends a fragment is taken too, in case
+# the next fragment completes the pattern.
+ANKI_BRACKET = re.compile(r"\[(?=sound:|/?anki:|/?latex\]|/?\$\$?\]|\Z)", re.IGNORECASE)
+# Anki's MathJax typesets `\(…\)` and `\[…\]` found in the page's text, after entities are
+# decoded, but never across an element: an empty span after the backslash stops it.
+MATHJAX_OPENER = re.compile(r"\\(?=[(\[]|\Z)")
+MARKUP_TAG = re.compile(r"(<[^>]*>)")
+# The renderer rules whose output holds a guide's text or code.
+TEXT_RULES = ("text", "code_inline", "code_block", "fence", "image", "link_open")
+# A cached token's type: Pygments names such as `Keyword.Namespace`, never markup.
+TOKEN_KIND = re.compile(r"(?:[A-Z][A-Za-z0-9]*(?:\.[A-Z][A-Za-z0-9]*)*)?")
+
+
+@dataclass(frozen=True, slots=True)
+class CodeToken:
+    """One piece of a highlighted code block: its Pygments token type and its text."""
+
+    kind: str
+    text: str
+
+
+# A code block as tokens, which the cache keeps: text and type names, never HTML.
+CodeTokens = tuple[CodeToken, ...]
 
 
 @dataclass(frozen=True)
@@ -61,31 +94,47 @@ class RenderedGuide:
     guide: Guide
     intro_html: str
     questions: tuple[RenderedQuestion, ...]
-    # Every code block's HTML by hash_code(), for the next build of this guide to reuse.
-    code: Mapping[str, str] = field(default_factory=dict)
+    # Every code block's tokens by hash_code(), for the next build of this guide to reuse.
+    code: Mapping[str, CodeTokens] = field(default_factory=dict)
+    # Code blocks shown without colours because highlighting them took too long.
+    warnings: tuple[Problem, ...] = ()
     # True if any formula was rendered: only then can find_formula_problems find any.
     has_formulas: bool = False
+
+
+@dataclass(frozen=True)
+class SlowBlock:
+    """A code block that could not be highlighted within the budget, at its line in the guide."""
+
+    line: int
+    lang: str
 
 
 @dataclass
 class CodeBlocks:
     """Highlighted code blocks: those known from an earlier build, and those used in this one."""
 
-    known: Mapping[str, str]
-    used: dict[str, str] = field(default_factory=dict)
+    known: Mapping[str, CodeTokens]
+    used: dict[str, CodeTokens] = field(default_factory=dict)
+    slow: list[SlowBlock] = field(default_factory=list)
 
-    def highlight(self, code: str, lang: str) -> str:
-        """Return a block's HTML, from an earlier build if it had the same block."""
+    def highlight(self, code: str, lang: str, line: int) -> str:
+        """Return a block's HTML, from an earlier build's tokens if it had the same block."""
         key = hash_code(code, lang)
-        block = self.known.get(key) or highlight_block(code, lang)
-        self.used[key] = block
-        return block
+        tokens = self.known.get(key)
+        if tokens is None or not tokens_match(tokens, code):
+            tokens = lex_block(code, lang, HIGHLIGHT_SECONDS)
+        if tokens is None:
+            self.slow.append(SlowBlock(line, lang))
+            return render_code(lang, (CodeToken("", code),))
+        self.used[key] = tokens
+        return render_code(lang, tokens)
 
 
 def render_guide(
     guide: Guide,
     images: Mapping[str, str] | None = None,
-    highlighted: Mapping[str, str] | None = None,
+    highlighted: Mapping[str, CodeTokens] | None = None,
 ) -> RenderedGuide:
     """Render every field of a guide to HTML, highlighting each code block once.
 
@@ -98,12 +147,14 @@ def render_guide(
     # render_formula adds each formula it renders.
     formulas: list[Token] = []
 
-    def render(tokens: Sequence[Token], text: str) -> str:
+    def render(tokens: Sequence[Token], text: str, line: int) -> str:
         # Parsed guides carry their block tokens; parsing the text is for guides built by hand.
-        env = {"images": known, "code": code, "formulas": formulas}
+        env = {"images": known, "code": code, "formulas": formulas, "first_line": 0}
         if tokens or not text:
             parse_inline(tokens)
             return str(markdown.renderer.render(list(tokens), markdown.options, env))
+        # Lines of a parsed text count from its own start.
+        env = {"images": known, "code": code, "formulas": formulas, "first_line": line - 1}
         return str(markdown.render(text, env))
 
     def render_title(title: str) -> str:
@@ -112,19 +163,31 @@ def render_guide(
         return str(markdown.renderer.render(tokens, markdown.options, env))
 
     questions = tuple(render_question(render, render_title, q) for q in guide.questions)
-    intro = render(guide.intro_tokens, guide.intro)
-    return RenderedGuide(guide, intro, questions, code.used, bool(formulas))
+    intro = render(guide.intro_tokens, guide.intro, 1)
+    warnings = tuple(
+        Problem(
+            guide.path,
+            block.line,
+            "warning",
+            f"{block.lang or 'code'} block could not be highlighted within "
+            f"{HIGHLIGHT_SECONDS:g} s; it is shown without colours",
+        )
+        for block in code.slow
+    )
+    return RenderedGuide(
+        guide, intro, questions, code.used, warnings=warnings, has_formulas=bool(formulas)
+    )
 
 
 def render_question(
-    render: Callable[[Sequence[Token], str], str],
+    render: Callable[[Sequence[Token], str, int], str],
     render_title: Callable[[str], str],
     question: Question,
 ) -> RenderedQuestion:
     """Render one question; the main answer is its first Answer or Solution field."""
 
     def render_field(f: Field) -> RenderedField:
-        return RenderedField(f.label, render(f.tokens, f.body), f.secondary)
+        return RenderedField(f.label, render(f.tokens, f.body, f.line), f.secondary)
 
     answers = question.answer_fields
     main = next((f for f in answers if f.main or is_answer_label(f.label)), None)
@@ -233,6 +296,11 @@ def create_renderer() -> MarkdownIt:
     md.add_render_rule("link_close", render_link_close)
     md.add_render_rule("image", render_image)
     md.add_render_rule("fence", render_fence)
+    # Last, so that every rule that writes a guide's text or code is covered, in one place.
+    renderer = md.renderer
+    assert isinstance(renderer, RendererHTML)
+    for rule in TEXT_RULES:
+        md.add_render_rule(rule, keep_anki_syntax_inert(renderer.rules[rule]))
     return md
 
 
@@ -253,6 +321,37 @@ def read_dunder(state: StateInline, silent: bool) -> bool:
         state.push("text", "", 0).content = name
     state.pos = match.end() if match else start
     return True
+
+
+def keep_anki_syntax_inert(rule: Callable[..., str]) -> Callable[..., str]:
+    """Return the renderer rule with Anki's own syntax in its output shown as text, not run."""
+
+    def render_inert(
+        self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return neutralise_anki_syntax(rule(tokens, idx, options, env))
+
+    return render_inert
+
+
+def neutralise_anki_syntax(fragment: str) -> str:
+    """Return an HTML fragment that shows as before, but in which Anki finds nothing to run.
+
+    Covers sound and TTS tags, LaTeX tags and MathJax delimiters; see ANKI_BRACKET.
+    """
+    if "[" not in fragment and "\\" not in fragment:
+        return fragment
+    parts = MARKUP_TAG.split(fragment)
+    # Odd parts are tags: their attributes are never typeset, so they need only the brackets.
+    return "".join(
+        ANKI_BRACKET.sub("&#91;", part if i % 2 else MATHJAX_OPENER.sub(r"\\<span></span>", part))
+        for i, part in enumerate(parts)
+    )
+
+
+def escape_text(text: str) -> str:
+    """Return plain text as HTML that neither the browser nor Anki interprets."""
+    return neutralise_anki_syntax(html.escape(text))
 
 
 def render_link_open(
@@ -298,9 +397,11 @@ def render_fence(
     info = unescapeAll(token.info).strip()
     lang = info.split(maxsplit=1)[0].lower() if info else ""
     code = env.get("code") if isinstance(env, dict) else None
-    if isinstance(code, CodeBlocks):
-        return code.highlight(token.content, lang)
-    return highlight_block(token.content, lang)
+    if not isinstance(code, CodeBlocks):
+        code = CodeBlocks({})
+    first_line = env.get("first_line", 0) if isinstance(env, dict) else 0
+    line = first_line + (token.map[0] + 1 if token.map else 1)
+    return code.highlight(token.content, lang, line)
 
 
 def hash_code(code: str, lang: str) -> str:
@@ -309,14 +410,104 @@ def hash_code(code: str, lang: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def highlight_block(code: str, lang: str) -> str:
-    """Highlight one code block to a `<pre>` element; cached so the deck and sheet share it."""
-    from pygments import highlight
+def render_code(lang: str, tokens: CodeTokens) -> str:
+    """Return a block's `<pre>` element; the tokens' text is escaped here, whatever it holds.
 
-    lexer = find_lexer(lang)
+    Cached, so that the deck, the sheet and other guides with the same block share it.
+    """
+    from pygments import format as format_tokens
+
     language = html.escape(lang or "text")
-    body = html.escape(code) if lexer is None else highlight(code, lexer, create_formatter())
+    body = format_tokens(((to_token_type(t.kind), t.text) for t in tokens), create_formatter())
     return f'<pre class="highlight"><code class="language-{language}">{body}</code></pre>\n'
+
+
+def lex_block(code: str, lang: str, seconds: float) -> CodeTokens | None:
+    """Return a block's Pygments tokens, or None if its lexer takes more than `seconds`."""
+    try:
+        return lex_code(code, lang, seconds)
+    except OutOfTime:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def lex_code(code: str, lang: str, seconds: float) -> CodeTokens:
+    """Return a block's Pygments tokens; raise OutOfTime after `seconds` (which is not cached)."""
+    lexer = find_lexer(lang)
+    if lexer is None:
+        return (CodeToken("", code),)
+    with time_limit(seconds):
+        return tuple(
+            CodeToken(name_token_type(kind), text) for kind, text in lexer.get_tokens(code)
+        )
+
+
+def tokens_match(tokens: CodeTokens, code: str) -> bool:
+    """True if the tokens spell out `code` (Pygments trims blank lines at either end)."""
+    return "".join(t.text for t in tokens).strip("\n") == code.strip("\n")
+
+
+def read_code_tokens(pairs: Any) -> CodeTokens:
+    """Return tokens read from a cache's `[[kind, text], ...]`; raise ValueError if malformed."""
+    if not isinstance(pairs, list):
+        raise ValueError("code tokens are not a list")
+    tokens = []
+    for pair in pairs:
+        if not (isinstance(pair, list) and len(pair) == 2):
+            raise ValueError("a code token is not a [kind, text] pair")
+        kind, text = pair
+        if not (isinstance(kind, str) and isinstance(text, str) and TOKEN_KIND.fullmatch(kind)):
+            raise ValueError(f"not a code token: {pair!r:.80}")
+        tokens.append(CodeToken(kind, text))
+    return tuple(tokens)
+
+
+@cache
+def name_token_type(token_type: Any) -> str:
+    """Return a Pygments token type's name, e.g. `Keyword.Namespace` (`` for plain text)."""
+    return ".".join(token_type)
+
+
+@cache
+def to_token_type(kind: str) -> Any:
+    """Return the Pygments token type named `kind` (checked against TOKEN_KIND when read)."""
+    from pygments.token import Token
+
+    node = Token
+    for part in kind.split(".") if kind else ():
+        node = getattr(node, part)
+    return node
+
+
+class OutOfTime(Exception):
+    """Raised inside a time_limit() block whose time ran out."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise OutOfTime in the block once `seconds` have passed.
+
+    A signal is the one way to stop a regular expression midway, and signals reach only
+    the main thread (of the CLI, or of each worker process); elsewhere there is no limit.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield
+        return
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        yield
+    finally:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, previous)
 
 
 @cache

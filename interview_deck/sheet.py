@@ -21,7 +21,20 @@ PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 CODE_BACKGROUND = "#f6f8fa"
 # Raw HTML in guides is escaped, so `</code></pre>` only ever closes a highlighted block.
 CODE_BLOCK = re.compile(r'(<pre class="highlight"><code[^>]*>)(.*?)(</code></pre>)', re.DOTALL)
+# Our own links (raw HTML in guides is escaped, so every `<a` is one of ours).
+LINK_TAG = re.compile(r"<a\b[^>]*>|</a>")
 TAB_WIDTH = 4
+# The sheet runs no script and loads nothing remote: only its inline styles and data: images.
+POLICY = (
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; '
+    "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">"
+)
+# Where the policy can go when a template lacks it: the first of these tags, else the start.
+POLICY_PLACES = (
+    re.compile(r"<head\b[^>]*>", re.IGNORECASE),
+    re.compile(r"<html\b[^>]*>", re.IGNORECASE),
+    re.compile(r"<!doctype\b[^>]*>", re.IGNORECASE),
+)
 
 
 def render_sheet(
@@ -34,7 +47,7 @@ def render_sheet(
     questions = "\n".join(
         render_sheet_question(i, rq, sheet) for i, rq in enumerate(rendered.questions, 1)
     )
-    return fill_template(
+    page = fill_template(
         "sheet.html",
         templates,
         title=html.escape(rendered.guide.topic),
@@ -43,6 +56,24 @@ def render_sheet(
         toc=render_toc(rendered),
         questions=questions,
     )
+    return add_policy(page)
+
+
+def add_policy(page: str) -> str:
+    """Return the page with the sheet's Content-Security-Policy in its head.
+
+    The built-in sheet.html has it; one from --templates may not, and the policy must not
+    depend on it. Inserted before anything else in the head (or where the parser opens
+    the head, if the template has no `<head>`), it applies to the whole page; a policy of
+    the template's own can only add limits, as a browser enforces every policy it finds.
+    """
+    if POLICY in page:
+        return page
+    for place in POLICY_PLACES:
+        found = place.search(page)
+        if found:
+            return page[: found.end()] + "\n" + POLICY + page[found.end() :]
+    return POLICY + "\n" + page
 
 
 def fill_template(name: str, templates: Path | None, **values: str) -> str:
@@ -89,9 +120,10 @@ def render_toc(rendered: RenderedGuide) -> str:
         enumerate(rendered.questions, 1), key=lambda p: group(p[1])
     ):
         heading = " · ".join(html.escape(part) for part in (section, difficulty) if part)
+        # A link in a title would nest inside the entry's own link; there it is only text.
         links = "".join(
             f'<li><a href="#q{i}"><span class="number">{rq.question.number}.&nbsp;</span>'
-            f"{rq.title_html}</a></li>"
+            f"{unlink(rq.title_html)}</a></li>"
             for i, rq in items
         )
         group_heading = f"<h3>{heading}</h3>" if heading else ""
@@ -99,6 +131,13 @@ def render_toc(rendered: RenderedGuide) -> str:
             f'<section class="toc-group">{group_heading}<ul class="toc-list">{links}</ul></section>'
         )
     return "\n".join(parts)
+
+
+def unlink(fragment: str) -> str:
+    """Return an HTML fragment with its links turned into plain spans."""
+    return LINK_TAG.sub(
+        lambda m: "</span>" if m.group() == "</a>" else '<span class="link">', fragment
+    )
 
 
 def render_sheet_question(position: int, rq: RenderedQuestion, sheet: SheetKind) -> str:
@@ -130,7 +169,11 @@ def wrap_code_lines(fragment: str) -> str:
 
     def wrap_block(match: re.Match[str]) -> str:
         opening, body, closing = match.groups()
-        return opening + "".join(wrap_line(line) for line in body.splitlines()) + closing
+        # Only newlines end a line: splitlines() would also cut at form feeds and U+2028.
+        lines = body.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        return opening + "".join(wrap_line(line) for line in lines) + closing
 
     return CODE_BLOCK.sub(wrap_block, fragment)
 

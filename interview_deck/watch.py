@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from interview_deck import TEMPLATES
 from interview_deck.build import BuildOptions, GuideResult, stream_build
+from interview_deck.cache import CACHE_FOLDER, OUTPUT_SUFFIXES
 
 if TYPE_CHECKING:
     from interview_deck.bundle import BundleResult
@@ -36,15 +37,15 @@ def watch_guides(
     `options`, it is written again after each batch that rebuilt something and given to
     `report_bundle`.
     """
-    # Imported here: only this command needs watchfiles, and it is an optional extra.
-    from watchfiles import DefaultFilter, watch
+    # Imported here: only this command needs watchfiles.
+    from watchfiles import watch
 
     paths = list(paths)
     # A saved file may be replaced (written beside, then renamed), so watch its folder.
     templates = [TEMPLATES, *([options.templates] if options.templates else [])]
     folders = dict.fromkeys(p if p.is_dir() else p.parent for p in [*paths, *templates])
     # Our own outputs and cache entries must not wake us.
-    ignore = DefaultFilter(ignore_paths=[str(options.out_dir.resolve())])
+    ignore = create_filter(options.out_dir)
     rebuilds = 0
     batches = 0
     changes_seen = watch(
@@ -75,6 +76,31 @@ def watch_guides(
     return rebuilds
 
 
+def create_filter(out_dir: Path) -> Callable[[Any, str], bool]:
+    """Return a watchfiles filter: its defaults, less the build's own outputs in `out_dir`.
+
+    Only the outputs: the output folder may be the guides' own (`--out .`).
+    """
+    from watchfiles import DefaultFilter
+
+    folder = out_dir.resolve()
+    default = DefaultFilter()
+
+    def keep(change: Any, path: str) -> bool:
+        return default(change, path) and not is_own_output(Path(path).resolve(), folder)
+
+    return keep
+
+
+def is_own_output(path: Path, out_dir: Path) -> bool:
+    """True if `path` is something a build writes into `out_dir`: an output, temporary or cache."""
+    if path.is_relative_to(out_dir / CACHE_FOLDER):
+        return True
+    temporary = path.name.startswith(".") and path.name.endswith(".tmp")
+    # Outputs mirror the guides' folders, so they may lie in a sub-folder of `out_dir`.
+    return path.is_relative_to(out_dir) and (path.suffix in OUTPUT_SUFFIXES or temporary)
+
+
 def rebuild_changed(
     paths: list[Path],
     options: BuildOptions,
@@ -84,8 +110,12 @@ def rebuild_changed(
     """Build `paths`, report each guide that was rebuilt or failed, and return how many."""
     _, results = stream_build(paths, options, jobs)
     reported = 0
-    for result in results:
-        if not result.cached:
-            report(result)
-            reported += 1
+    try:
+        for result in results:
+            if not result.cached:
+                report(result)
+                reported += 1
+    finally:
+        # On Ctrl-C this stops the workers at once.
+        results.close()
     return reported

@@ -1,4 +1,4 @@
-"""Write outputs atomically: a temporary file beside the target, then a rename."""
+"""Write outputs atomically: each to a temporary file beside it, then all of a guide's renamed."""
 
 from __future__ import annotations
 
@@ -6,22 +6,28 @@ import contextlib
 import itertools
 import json
 import os
+import re
+import signal
 import sqlite3
 import tempfile
 import time
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
 from interview_deck.card import FIELDS, MODEL_ID, MODEL_NAME, DeckData, NoteType
-from interview_deck.errors import OutputError, Problem
+from interview_deck.errors import OutputError, Problem, SettingError
 
 # A temporary output file older than this was left by a build that was killed.
 STALE_SECONDS = 3600
-# Zip entry times cannot predate 1980.
+# Zip entry times cannot predate 1980 (1980-01-01) nor follow 2107 (2107-12-31 23:59:58).
 ZIP_EPOCH = 315532800
+ZIP_LATEST = 4354819198
+# What SOURCE_DATE_EPOCH must look like: `date +%s`, digits only.
+EPOCH_DIGITS = re.compile(r"[0-9]{1,20}", re.ASCII)
 
 
 def write_apkg(
@@ -29,10 +35,12 @@ def write_apkg(
     decks: Sequence[DeckData],
     target: Path,
     media: Mapping[str, Path | bytes] | None = None,
+    staging: StagedOutputs | None = None,
 ) -> None:
     """Write decks as an .apkg with each note's own time; the same inputs give the same bytes.
 
-    `media` maps each media file's name in the deck to its file or its bytes.
+    `media` maps each media file's name in the deck to its file or its bytes. With `staging`,
+    the package is renamed into place together with the other outputs staged there.
     """
     import genanki
 
@@ -53,9 +61,10 @@ def write_apkg(
     finally:
         connection.close()
     media = media or {}
-    entry_time = time.gmtime(max(timestamp, ZIP_EPOCH))[:6]
+    # A guide dated before 1980 or after 2107 still gets a deck; only the zip's dates are clamped.
+    entry_time = time.gmtime(min(max(timestamp, ZIP_EPOCH), ZIP_LATEST))[:6]
     with (
-        atomic_write(target) as handle,
+        open_output(target, staging) as handle,
         zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive,
     ):
         write_zip_entry(archive, "collection.anki2", database, entry_time)
@@ -124,30 +133,106 @@ def write_zip_entry(
     archive.writestr(info, data, compresslevel=1)
 
 
-def write_text(target: Path, text: str) -> None:
-    """Write a text output atomically."""
-    with atomic_write(target) as handle:
+def write_text(target: Path, text: str, staging: StagedOutputs | None = None) -> None:
+    """Write a text output atomically, or stage it with a guide's other outputs."""
+    with open_output(target, staging) as handle:
         handle.write(text.encode("utf-8"))
 
 
+@dataclass(frozen=True)
+class StagedFile:
+    """An output written to a temporary file beside its target, not yet renamed into place."""
+
+    temporary: Path
+    target: Path
+
+
+@dataclass
+class StagedOutputs:
+    """A guide's outputs, each written beside its target first, then all renamed at once."""
+
+    files: list[StagedFile] = field(default_factory=list)
+
+    def reserve(self, target: Path) -> Path:
+        """Return the temporary file that stands for `target` until commit(), for a tool to fill."""
+        staged = StagedFile(create_temporary(target), target)
+        self.files.append(staged)
+        return staged.temporary
+
+    @contextlib.contextmanager
+    def open(self, target: Path) -> Iterator[IO[bytes]]:
+        """Yield a temporary file to write `target` into; raise OutputError if it can't be."""
+        temporary = self.reserve(target)
+        try:
+            with temporary.open("wb") as handle:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as e:
+            # e.g. a full disk: a message, not a traceback; commit() is never reached.
+            raise OutputError([cannot_write_problem(target, e)]) from None
+
+    def commit(self) -> None:
+        """Rename every staged file into place; Ctrl-C and SIGTERM wait until all are."""
+        for staged in self.files:
+            if staged.target.is_dir():
+                error = IsADirectoryError(21, "Is a directory")
+                raise OutputError([cannot_write_problem(staged.target, error)])
+        with signals_held():
+            for staged in self.files:
+                try:
+                    os.chmod(staged.temporary, 0o644)
+                    os.replace(staged.temporary, staged.target)
+                except OSError as e:
+                    raise OutputError([cannot_write_problem(staged.target, e)]) from None
+        self.files.clear()
+
+    def discard(self) -> None:
+        """Remove the temporary files of outputs that were not renamed into place."""
+        for staged in self.files:
+            with contextlib.suppress(OSError):
+                staged.temporary.unlink(missing_ok=True)
+        self.files.clear()
+
+
 @contextlib.contextmanager
-def atomic_write(target: Path) -> Iterator[IO[bytes]]:
-    """Yield a temporary file beside `target` and rename it into place only if all went well."""
-    temporary = create_temporary(target)
+def signals_held() -> Iterator[None]:
+    """Hold back Ctrl-C and SIGTERM in the block; they arrive when it ends (POSIX only)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        with temporary.open("wb") as handle:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextlib.contextmanager
+def stage_outputs() -> Iterator[StagedOutputs]:
+    """Yield a guide's set of outputs; they replace the old ones only if every one was written."""
+    staging = StagedOutputs()
+    try:
+        yield staging
+        staging.commit()
+    finally:
+        staging.discard()
+
+
+@contextlib.contextmanager
+def open_output(target: Path, staging: StagedOutputs | None = None) -> Iterator[IO[bytes]]:
+    """Yield a file to write `target` into: staged with others, or renamed on its own when done."""
+    if staging is not None:
+        with staging.open(target) as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except OSError as e:
-        # e.g. a folder in the target's place, or a full disk: a message, not a traceback.
-        temporary.unlink(missing_ok=True)
-        raise OutputError([Problem(target, 0, "error", f"cannot write: {e.strerror}")]) from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+        return
+    with stage_outputs() as own, own.open(target) as handle:
+        yield handle
+
+
+def cannot_write_problem(target: Path, error: OSError) -> Problem:
+    """Return the error for an output that could not be written."""
+    return Problem(target, 0, "error", f"cannot write: {error.strerror}")
 
 
 def create_temporary(target: Path) -> Path:
@@ -156,12 +241,15 @@ def create_temporary(target: Path) -> Path:
     Temporary files older than an hour are left over from a killed build (a running
     build's are younger), so they are removed first.
     """
-    pattern = f".{target.name}.*.tmp"
+    # Compared as text, not as a glob: a guide may be named `[ab].md`.
+    prefix = f".{target.name}."
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        for stale in target.parent.glob(pattern):
+        for stale in target.parent.iterdir():
+            if not (stale.name.startswith(prefix) and stale.name.endswith(".tmp")):
+                continue
             with contextlib.suppress(OSError):
-                if time.time() - stale.stat().st_mtime > STALE_SECONDS:
+                if time.time() - stale.lstat().st_mtime > STALE_SECONDS:
                     stale.unlink()
         handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         os.close(handle)
@@ -177,7 +265,21 @@ def output_timestamp(*paths: Path) -> float:
     That is SOURCE_DATE_EPOCH when it is set; otherwise now, or the newest input's mtime if
     that is later, so that it is newer than anything an earlier build can have given.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return float(int(epoch))
+    epoch = read_source_date_epoch()
+    if epoch is not None:
+        return float(epoch)
     return float(int(max(time.time(), *(p.stat().st_mtime for p in paths))))
+
+
+def read_source_date_epoch() -> int | None:
+    """Return SOURCE_DATE_EPOCH as seconds, or None if unset; raise SettingError if malformed."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if not value:
+        return None
+    # Like `date +%s`: only digits, so `1e9`, `-5` and `1_000` are refused rather than guessed.
+    if not EPOCH_DIGITS.fullmatch(value) or int(value) > ZIP_LATEST:
+        raise SettingError(
+            f"SOURCE_DATE_EPOCH is {value!r}; it must be a whole number of seconds since "
+            f"1970-01-01 UTC, at most {ZIP_LATEST} (2107, the last year a zip file can hold)"
+        )
+    return int(value)

@@ -6,6 +6,7 @@ import base64
 import builtins
 import io
 import json
+import os
 import re
 import sqlite3
 import tempfile
@@ -306,7 +307,7 @@ def test_remote_image_is_not_fetched_and_shows_as_text(tmp_path: Path) -> None:
 
 
 def record_opens(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Record every path opened through open(), io.open() or Path.read_bytes()."""
+    """Record every path opened through open(), io.open(), os.open() or Path.read_bytes()."""
     opened: list[Path] = []
     real_open = builtins.open
 
@@ -321,9 +322,17 @@ def record_opens(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         opened.append(self.resolve())
         return real_read_bytes(self)
 
+    real_os_open = os.open
+
+    def recording_os_open(path: Any, *args: Any, **kwargs: Any) -> int:
+        opened.append(Path(path).resolve())
+        return real_os_open(path, *args, **kwargs)
+
     monkeypatch.setattr(builtins, "open", recording_open)
     monkeypatch.setattr(io, "open", recording_open)
     monkeypatch.setattr(Path, "read_bytes", recording_read_bytes)
+    # Guides and cache files are opened without blocking, through os.open.
+    monkeypatch.setattr(os, "open", recording_os_open)
     return opened
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -134,6 +135,8 @@ CORRUPTIONS = {
     "a list": lambda entry: b"[1, 2, 3]",
     "other version": lambda entry: json.dumps({**entry, "version": "0.0.1"}).encode(),
     "other format": lambda entry: json.dumps({**entry, "format": 999}).encode(),
+    # Issues 13 and 16 each wrote a format 3 of their own before they were merged.
+    "format 3": lambda entry: json.dumps({**entry, "format": 3}).encode(),
     "other key": lambda entry: json.dumps({**entry, "key": "0" * 64}).encode(),
     "count as text": lambda entry: json.dumps({**entry, "questions": "30"}).encode(),
     "outputs missing": lambda entry: json.dumps({**entry, "outputs": None}).encode(),
@@ -314,19 +317,32 @@ def test_help_and_check_do_not_import_heavy_modules(arguments: list[str]) -> Non
     assert run.stdout.splitlines()[-1] == "[]"
 
 
-CACHED_BLOCK = '<pre class="highlight"><code>a block from the cache</code></pre>\n'
+# A token type no lexer gives Python code: a block coloured with it came from the cache.
+CACHED_KIND, CACHED_CLASS = "Generic.Heading", "gh"
 EDIT_PROSE = ("Module vs. Package vs. Script", "Modules Versus Packages")
 EDIT_CODE = ("import os            # 'os' is a module", "import posixpath  # edited")
 
 
 def plant_cached_blocks(guide: Path, options: BuildOptions, environment: str | None = None) -> int:
-    """Replace every code block the cache keeps for the guide with CACHED_BLOCK; return how many."""
+    """Recolour every code block the cache keeps for the guide as CACHED_KIND; return how many."""
     code = json.loads(cache.code_path(GuideFile(guide), options).read_text())
-    code["blocks"] = dict.fromkeys(code["blocks"], CACHED_BLOCK)
+    code["blocks"] = {
+        key: [[CACHED_KIND, "".join(text for _, text in tokens)]]
+        for key, tokens in code["blocks"].items()
+    }
     if environment is not None:
         code["environment"] = environment
     cache.code_path(GuideFile(guide), options).write_text(json.dumps(code))
     return len(code["blocks"])
+
+
+def count_cached_blocks(sheet: str) -> int:
+    """Return how many of the sheet's code blocks were coloured from planted tokens."""
+    return len(
+        re.findall(
+            rf'<code class="language-\w+"><span class="line"><span class="{CACHED_CLASS}">', sheet
+        )
+    )
 
 
 def edit_guide(guide: Path, old: str, new: str) -> None:
@@ -348,7 +364,7 @@ def test_edited_prose_reuses_every_highlighted_block(guide: Path, options: Build
     assert not result.cached
     assert "Modules Versus Packages" in sheet
     assert planted == blocks > 20
-    assert sheet.count("a block from the cache") == planted
+    assert count_cached_blocks(sheet) == planted
 
 
 def test_edited_code_block_is_highlighted_afresh(guide: Path, options: BuildOptions) -> None:
@@ -359,7 +375,7 @@ def test_edited_code_block_is_highlighted_afresh(guide: Path, options: BuildOpti
     build_one(guide, options)
 
     sheet = (options.out_dir / "python-modules.html").read_text(encoding="utf-8")
-    assert sheet.count("a block from the cache") == planted - 1
+    assert count_cached_blocks(sheet) == planted - 1
     assert '<span class="nn">posixpath</span>' in sheet
 
 
@@ -374,7 +390,22 @@ def test_highlighted_blocks_from_another_environment_are_ignored(
     build_one(guide, options)
 
     sheet = (options.out_dir / "python-modules.html").read_text(encoding="utf-8")
-    assert "a block from the cache" not in sheet
+    assert count_cached_blocks(sheet) == 0
+    assert '<span class="nn">os</span>' in sheet
+
+
+def test_highlighted_blocks_of_format_3_are_ignored(guide: Path, options: BuildOptions) -> None:
+    # Issue 16's format 3 kept tokens as now (issue 13's kept HTML): only the number differs.
+    build_one(guide, options)
+    plant_cached_blocks(guide, options)
+    path = cache.code_path(GuideFile(guide), options)
+    path.write_text(json.dumps({**json.loads(path.read_text()), "format": 3}))
+    edit_guide(guide, *EDIT_PROSE)
+
+    build_one(guide, options)
+
+    sheet = (options.out_dir / "python-modules.html").read_text(encoding="utf-8")
+    assert count_cached_blocks(sheet) == 0
     assert '<span class="nn">os</span>' in sheet
 
 

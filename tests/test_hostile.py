@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from interview_deck.build import BuildOptions, build_guide
+from interview_deck.build import BuildOptions, GuideFile, build_guide
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
@@ -196,3 +196,55 @@ def test_code_blocks_stay_text_in_every_language(hostile_build: Path, language: 
     assert '"</code></pre><script>alert(18)</script>"' in shown
     assert "<script>alert(19)</script><img src=x onerror=alert(20)>" in shown
     assert "</code></pre><script>alert(22)</script>" in shown
+
+
+CODE_GUIDE = """\
+# Cache Guide
+
+### 1. Q
+**Question:** Why?
+**Answer:** Because.
+
+```python
+total = 1  # PROSE
+```
+"""
+SCRIPT = "</code></pre><script>alert('cache')</script><pre><code>"
+DOCTORED_BLOCKS = {
+    # The layout of older caches: HTML, pasted as it was.
+    "html": lambda code: f'<pre class="highlight"><code>{SCRIPT}</code></pre>',
+    # A token type that would break out of its class attribute.
+    "kind": lambda code: [['Name" onmouseover="alert(1)', code]],
+    # Tokens that spell something other than the block's code.
+    "text": lambda code: [["Name", SCRIPT]],
+}
+
+
+@pytest.mark.parametrize("doctored", DOCTORED_BLOCKS)
+def test_doctored_code_cache_puts_no_markup_in_deck_or_sheet(tmp_path: Path, doctored: str) -> None:
+    from interview_deck import cache
+    from interview_deck.build import build
+
+    guide = tmp_path / "cached.md"
+    guide.write_text(CODE_GUIDE, encoding="utf-8")
+    options = BuildOptions(out_dir=tmp_path / "out")
+    assert not build([guide], options)[0].failed
+    path = cache.code_path(GuideFile(guide), options)
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    code = "total = 1  # PROSE\n"
+    entry["blocks"] = dict.fromkeys(entry["blocks"], DOCTORED_BLOCKS[doctored](code))
+    path.write_text(json.dumps(entry), encoding="utf-8")
+    # Editing prose rebuilds the guide with its code blocks offered from the cache.
+    guide.write_text(CODE_GUIDE.replace("Because.", "Because, edited."), encoding="utf-8")
+
+    [result] = build([guide], options)
+
+    assert not result.failed and not result.cached
+    notes, _ = read_note_fields(options.out_dir / "cached.apkg")
+    sheet = (options.out_dir / "cached.html").read_text(encoding="utf-8")
+    for document in ["".join(notes[0]), sheet]:
+        markup = parse_html(document)
+        assert "script" not in [tag for tag, _ in markup.elements]
+        assert not [attrs for _, attrs in markup.elements if "onmouseover" in attrs]
+        assert "total = 1  # PROSE" in "".join(markup.text)
+        assert "alert" not in document

@@ -157,3 +157,35 @@ def test_ctrl_c_ends_the_command_cleanly(guides: list[Path], tmp_path: Path) -> 
     assert errors == ""
     assert len(lines) == 2
     assert rest.strip() == "Stopped watching."
+
+
+def test_a_guide_beside_its_outputs_is_still_watched(guides: list[Path]) -> None:
+    # `watch g.md --out .`: the outputs land in the guide's own folder.
+    first = guides[0]
+    options = BuildOptions(out_dir=first.parent)
+    assert not any(r.failed for r in build([first], options, jobs=1))
+    reported: list[GuideResult] = []
+    ready, stop = threading.Event(), threading.Event()
+    # A watcher that ignores the save would wait for ever; after a minute it is stopped.
+    timer = threading.Timer(60, stop.set)
+    timer.start()
+
+    def target() -> None:
+        try:
+            watch.watch_guides(
+                [first], options, reported.append, jobs=1, stop=stop, stop_after=1,
+                on_ready=ready.set,
+            )  # fmt: skip
+        finally:
+            ready.set()
+
+    watcher = threading.Thread(target=target)
+    watcher.start()
+    ready.wait()
+    text = first.read_text(encoding="utf-8")
+    first.write_text(text.replace("Module vs. Package vs. Script", "Saved Beside Outputs"))
+    watcher.join()
+    timer.cancel()
+
+    assert [r.path for r in reported] == [first]
+    assert "Saved Beside Outputs" in (options.out_dir / "first.html").read_text(encoding="utf-8")

@@ -146,6 +146,10 @@ ODD_GUIDES = {
         "9: warning: this 'Answer' label belongs to no question, so it is left out; "
         "number the heading above it to make it a question",
     ),
+    "numbering that goes back": (
+        GOOD.replace("### 1. Q", "### 2. Q") + "\n### 1. R\n**Answer:** Yes.\n",
+        "7: warning: numbering goes back from 2 to 1; check that no question above was left out",
+    ),
     "numbering that skips": (
         GOOD + "\n### 3. R\n**Answer:** Yes.\n",
         "7: warning: numbering skips from 1 to 3; check that no question above was left out",

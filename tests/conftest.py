@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from interview_deck.build import BuildOptions, build
+from interview_deck.build import BuildOptions, GuideResult, build
 from interview_deck.pdf import find_chromium
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "content" / "python-modules.md"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def guide(tmp_path: Path) -> Path:
+    """A copy of the user's guide in its own folder."""
+    folder = tmp_path / "guides"
+    folder.mkdir()
+    path = folder / GUIDE.name
+    shutil.copyfile(GUIDE, path)
+    return path
+
+
+@pytest.fixture
+def options(tmp_path: Path) -> BuildOptions:
+    """Build options writing to a fresh output folder."""
+    return BuildOptions(out_dir=tmp_path / "out")
+
+
+def build_one(guide: Path, options: BuildOptions) -> GuideResult:
+    """Build one guide and return its result, which must not have failed."""
+    [result] = build([guide], options)
+    assert not result.failed, [str(p) for p in result.problems]
+    return result
 
 
 @pytest.fixture(scope="session")

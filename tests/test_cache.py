@@ -15,34 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from interview_deck import cache, cli
-from interview_deck.build import BuildOptions, GuideFile, GuideResult, build
+from interview_deck.build import BuildOptions, GuideFile, build
 from interview_deck.cli import summarise
 
-REPO = Path(__file__).resolve().parent.parent
-GUIDE = REPO / "content" / "python-modules.md"
-
-
-@pytest.fixture
-def guide(tmp_path: Path) -> Path:
-    """A copy of the user's guide in its own folder."""
-    folder = tmp_path / "guides"
-    folder.mkdir()
-    path = folder / "python-modules.md"
-    shutil.copyfile(GUIDE, path)
-    return path
-
-
-@pytest.fixture
-def options(tmp_path: Path) -> BuildOptions:
-    """Build options writing to a fresh output folder."""
-    return BuildOptions(out_dir=tmp_path / "out")
-
-
-def build_one(guide: Path, options: BuildOptions) -> GuideResult:
-    """Build one guide and return its result, which must not have failed."""
-    [result] = build([guide], options)
-    assert not result.failed, [str(p) for p in result.problems]
-    return result
+from .conftest import GUIDE, REPO, build_one
 
 
 def snapshot(paths: tuple[Path, ...]) -> dict[Path, tuple[bytes, int]]:

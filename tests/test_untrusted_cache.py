@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -13,32 +12,9 @@ from pathlib import Path
 import pytest
 
 from interview_deck import cache
-from interview_deck.build import BuildOptions, GuideFile, GuideResult, build
+from interview_deck.build import BuildOptions, GuideFile
 
-from .conftest import GUIDE, REPO
-
-
-@pytest.fixture
-def guide(tmp_path: Path) -> Path:
-    """A copy of the user's guide in its own folder."""
-    folder = tmp_path / "guides"
-    folder.mkdir()
-    path = folder / GUIDE.name
-    shutil.copyfile(GUIDE, path)
-    return path
-
-
-@pytest.fixture
-def options(tmp_path: Path) -> BuildOptions:
-    """Build options writing to a fresh output folder."""
-    return BuildOptions(out_dir=tmp_path / "out")
-
-
-def build_one(guide: Path, options: BuildOptions) -> GuideResult:
-    """Build one guide; it must not fail."""
-    [result] = build([guide], options)
-    assert not result.failed, [str(p) for p in result.problems]
-    return result
+from .conftest import REPO, build_one
 
 
 def edit_prose(guide: Path) -> None:

@@ -20,7 +20,7 @@ from interview_deck import build as build_module
 from interview_deck import cache, card
 from interview_deck.build import BuildOptions, build
 from interview_deck.card import MODEL_ID, MODEL_NAME
-from tests.conftest import GUIDE, import_apkg
+from tests.conftest import import_apkg
 
 Q1_ANSWER = "Any file ending in"
 
@@ -70,16 +70,6 @@ def log_guids(col: Any, entries: Any) -> set[str]:
 def use_build_times(monkeypatch: pytest.MonkeyPatch) -> None:
     """Builds take their times from the clock unless a test sets SOURCE_DATE_EPOCH itself."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-
-
-@pytest.fixture
-def guide(tmp_path: Path) -> Path:
-    """A copy of the user's guide that a test may edit."""
-    folder = tmp_path / "guides"
-    folder.mkdir()
-    path = folder / GUIDE.name
-    shutil.copyfile(GUIDE, path)
-    return path
 
 
 def upgrade_renderer(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -146,6 +146,11 @@ ODD_GUIDES = {
         "9: warning: this 'Answer' label belongs to no question, so it is left out; "
         "number the heading above it to make it a question",
     ),
+    "lists nested too deep": (
+        GOOD + "\n" + "- " * 25 + "deep\n",
+        "7: warning: lists or quotes nested this deep are shown as plain text from here on "
+        "(1 line)",
+    ),
     "numbering that goes back": (
         GOOD.replace("### 1. Q", "### 2. Q") + "\n### 1. R\n**Answer:** Yes.\n",
         "7: warning: numbering goes back from 2 to 1; check that no question above was left out",

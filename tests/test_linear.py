@@ -77,5 +77,5 @@ def test_lists_nested_too_deep_lose_no_question(tmp_path: Path) -> None:
     parsed = parse_guide(read_source(guide))
     assert [q.number for q in parsed.questions] == [1, 2, 3]
     assert [(w.line, w.message) for w in parsed.warnings] == [
-        (5, "lists or quotes nested this deep are shown as plain text from here on (1 lines)")
+        (5, "lists or quotes nested this deep are shown as plain text from here on (1 line)")
     ]

@@ -95,4 +95,5 @@ def warn_too_deep(path: Path, lines: list[int]) -> list[Problem]:
     if not lines:
         return []
     message = "lists or quotes nested this deep are shown as plain text from here on"
-    return [Problem(path, lines[0] + 1, "warning", f"{message} ({len(lines)} lines)")]
+    count = f"{len(lines)} line{'s' * (len(lines) != 1)}"
+    return [Problem(path, lines[0] + 1, "warning", f"{message} ({count})")]

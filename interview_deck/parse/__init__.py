@@ -1,8 +1,9 @@
 """Parse a guide into a Guide: blocks → outline → assemble → fields, identity and checks.
 
 The stages, each a module of this package:
-- `blocks`: markdown-it's tokens walked once into Block records;
+- `markdown`: the parser and its block rules; `blocks`: its tokens walked once into Blocks;
 - `vocabulary`: the one table of labels and what each means;
+- `questions`: what a heading's text says; `headings`: the Heading record;
 - `recognise`: the heading rules, in priority order; `body`: the rules inside a question;
 - `outline`: every look-ahead decision (title, sections, levels, numbered containers);
 - `assemble`: one fold over the blocks into questions; `fields`: card sides;
@@ -82,7 +83,8 @@ def parse_guide(source: Source) -> Guide:
         name_topic(front.title or title, path),
         assembly.intro_text,
         tuple(questions),
-        tuple(warnings),
+        # In the order of the guide's lines, as a reader goes through it.
+        tuple(sorted(warnings, key=lambda p: p.line)),
         tuple(assembly.intro_tokens),
         tuple(assembly.readings),
         front.deck,

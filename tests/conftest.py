@@ -32,6 +32,17 @@ def options(tmp_path: Path) -> BuildOptions:
     return BuildOptions(out_dir=tmp_path / "out")
 
 
+@pytest.fixture
+def guides(tmp_path: Path) -> list[Path]:
+    """Two copies of the user's guide (which has no warnings) in their own folder."""
+    folder = tmp_path / "guides"
+    folder.mkdir()
+    paths = [folder / "first.md", folder / "second.md"]
+    for path in paths:
+        shutil.copyfile(GUIDE, path)
+    return paths
+
+
 def build_one(guide: Path, options: BuildOptions) -> GuideResult:
     """Build one guide and return its result, which must not have failed."""
     [result] = build([guide], options)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -27,17 +26,6 @@ CLEAN = """\
 **Answer:** Rebase keeps the history linear.
 """
 WARNING = "image 'https://example.com/graph.png' is not fetched; it shows as its alt text"
-
-
-@pytest.fixture
-def guides(tmp_path: Path) -> list[Path]:
-    """Two copies of the user's guide, which has no warnings, in their own folder."""
-    folder = tmp_path / "guides"
-    folder.mkdir()
-    paths = [folder / "first.md", folder / "second.md"]
-    for path in paths:
-        shutil.copyfile(GUIDE, path)
-    return paths
 
 
 def write_guide(folder: Path, name: str, text: str) -> Path:

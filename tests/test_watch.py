@@ -20,17 +20,6 @@ REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "content" / "python-modules.md"
 
 
-@pytest.fixture
-def guides(tmp_path: Path) -> list[Path]:
-    """Two copies of the user's guide in their own folder."""
-    folder = tmp_path / "guides"
-    folder.mkdir()
-    paths = [folder / "first.md", folder / "second.md"]
-    for path in paths:
-        shutil.copyfile(GUIDE, path)
-    return paths
-
-
 def run_watch(
     guides: list[Path],
     options: BuildOptions,

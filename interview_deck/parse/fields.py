@@ -288,23 +288,30 @@ def finish_fields(lines: list[str], draft: QuestionDraft) -> FinishedFields:
 
 
 def move_text_to_back(lines: list[str], draft: QuestionDraft, fields: list[Field]) -> list[Field]:
-    """Put a question's unlabelled text on the back, but for a first paragraph that asks."""
+    """Put a question's unlabelled text on the back, but for a first paragraph that asks.
+
+    Under a title that asks already ("What is a closure?"), only a paragraph that ends
+    with "?" asks; under one that names a topic ("Closures"), so does one that opens like
+    a task or a question ("Write ...", "When ...").
+    """
     text = next((d for d in draft.fields if not d.label), None)
     if text is None:
         return fields
+    strictly = asks_something(draft.title, strictly=True)
     moved: list[Field] = []
     for f in fields:
-        moved += split_text(lines, text) if f.line == text.line and not f.label else [f]
+        same = f.line == text.line and not f.label
+        moved += split_text(lines, text, strictly) if same else [f]
     return moved
 
 
-def split_text(lines: list[str], draft: FieldDraft) -> list[Field]:
-    """Return unlabelled text as a back field; a first paragraph that asks (ends with "?",
-    or opens with "Write", "Explain", ...) stays on the front as the prompt."""
+def split_text(lines: list[str], draft: FieldDraft, strictly: bool) -> list[Field]:
+    """Return unlabelled text as a back field; a first paragraph that asks stays on the
+    front as the prompt (`strictly`: only one that ends with "?")."""
     body = join_lines([draft.first_text, *lines[draft.line : draft.last_line]])
     split = draft.split
     first = join_lines([draft.first_text, *lines[draft.line : split.last_line]]) if split else body
-    if not asks_something(first):
+    if not asks_something(first, strictly):
         return [Field("", body, draft.line, False, tokens=tuple(draft.tokens), main=True)]
     if split is None:
         return [Field("", body, draft.line, True, tokens=tuple(draft.tokens))]

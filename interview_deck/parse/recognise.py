@@ -254,7 +254,7 @@ def read_list_questions(block: Block, loose: bool = False) -> list[Heading]:
     """Return the questions of a numbered list whose items are `1. **What is X?**` over an
     answer, each with its blocks after the title; none if any item is not one.
 
-    With `loose` (outside any question), an item may also be a plain line that asks,
+    With `loose` (outside any question), an item may also be a line that asks,
     `1. What does chmod do?`, with anything under it as its answer.
     """
     if block.kind != "ordered_list":
@@ -270,7 +270,8 @@ def read_list_questions(block: Block, loose: bool = False) -> list[Heading]:
             for line in inline_lines(b)
         )
         has_body = len(inner) > 1 or (first is not None and "\n" in first.text)
-        asks = loose and asks_something(title, strictly=True) and has_body
+        # A bold item that asks is a question even with nothing under it (it gets a warning).
+        asks = loose and asks_something(title, strictly=True) and (has_body or is_bold_line(title))
         if not ((is_bold_line(title) and answered) or asks):
             return []
         text = f"{item.number or len(questions) + 1}. {strip_emphasis(title)}"

@@ -219,7 +219,12 @@ def build_guide(
     `highlighted` holds code blocks already highlighted, e.g. by this guide's last build;
     `folders` are those the guide sits in inside the library.
     """
-    from interview_deck.card import render_deck, render_note_type
+    from interview_deck.card import (
+        keep_previous_keys,
+        name_identity,
+        render_deck,
+        render_note_type,
+    )
     from interview_deck.history import carry_removed, fresh_time, stamp_deck, stamp_note_type
     from interview_deck.images import encode_data_uri, find_images
     from interview_deck.parse import parse_guide
@@ -240,6 +245,10 @@ def build_guide(
         warnings = guide.warnings + image_warnings
         if options.strict:
             refuse_warnings(warnings)
+        # identity: the previous package (read before anything is written) keeps its keys
+        apkg = GuideFile(path, folders).package(options)
+        record = read_record(apkg)
+        guide = keep_previous_keys(guide, set(record.by_guid), name_identity(guide, folders))
         # render: Markdown and code to HTML, once for both outputs
         rendered = render_guide(guide, {i.src: i.media_name for i in images}, highlighted)
         # Code shown without colours, and formulas shown as written, are warnings too.
@@ -256,7 +265,6 @@ def build_guide(
             data_uris = {i.src: encode_data_uri(i) for i in images}
             rendered = render_guide(guide, data_uris, rendered.code)
         sheet = render_sheet(rendered, options.sheet, options.paper, options.templates)
-        apkg = GuideFile(path, folders).package(options)
         html, pdf = apkg.with_suffix(".html"), apkg.with_suffix(".pdf")
         # Without a browser the deck and the sheet are still worth having; the PDF is not made.
         chromium = find_chromium() if options.pdf else None
@@ -265,7 +273,6 @@ def build_guide(
         # history: an unchanged note keeps the time the previous package gave it, and a
         # question gone from the guide stays in the deck, flagged as removed. The previous
         # package is the one in place: it is only replaced below, with the sheet and PDF.
-        record = read_record(apkg)
         templates = list_templates(options.templates)
         floor = int(output_timestamp(path, *templates, *(i.path for i in images)))
         fresh = fresh_time(record, floor)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from interview_deck import TEMPLATES
 from interview_deck.errors import GuideError, Problem
+from interview_deck.model import Guide
 from interview_deck.parse import slugify
 from interview_deck.render import RenderedField, RenderedGuide, RenderedQuestion, escape_text
 from interview_deck.theme import render_code_css
@@ -77,14 +79,50 @@ def render_deck(
     # below do not depend on the deck.
     place = [guide.deck] if guide.deck else [*folders, guide.topic]
     name = "::".join([*([parent] if parent else []), *place])
-    # Guides at the top keep the identity they always had; the folders tell apart two guides
-    # of one file name (a file name cannot hold a "/", so no top-level guide can clash).
-    identity = "/".join([*folders, guide.stem])
+    identity = name_identity(guide, folders)
     notes = tuple(
         render_note(rendered, position, rq, identity)
         for position, rq in enumerate(rendered.questions, 1)
     )
     return DeckData(name, deck_id_for(name), notes)
+
+
+def keep_previous_keys(guide: Guide, previous: Collection[str], identity: str) -> Guide:
+    """Return the guide keyed as the notes of its previous package were, where they differ.
+
+    Whether keys carry their section depends on numbering that restarts per section, and
+    an edit can change that (a new section that starts at 1, or renumbering straight
+    through). When the other keying matches more of the previous package's GUIDs, it is
+    kept, so that no note loses its identity and its review history.
+    """
+    questions = guide.questions
+    other = [q.other_key for q in questions]
+    if not previous or not all(other) or len(set(other)) < len(other):
+        return guide
+
+    def count_known(keys: Iterable[str]) -> int:
+        return sum(guid_for(identity, key) in previous for key in keys)
+
+    if count_known(other) <= count_known(q.key for q in questions):
+        return guide
+    swapped = tuple(replace(q, key=q.other_key, other_key=q.key) for q in questions)
+    return replace(guide, questions=swapped)
+
+
+def name_identity(guide: Guide, folders: tuple[str, ...]) -> str:
+    """Return the name that a guide's GUIDs are made from: `sets`, or `python/sets` in a folder.
+
+    Guides at the top keep the identity they always had; the folders tell apart two guides
+    of one file name (a file name cannot hold a "/", so no top-level guide can clash).
+    """
+    return "/".join([*folders, guide.stem])
+
+
+def guid_for(identity: str, key: str) -> str:
+    """Return the GUID of a question's note: from the guide's identity and the question's key."""
+    import genanki
+
+    return str(genanki.guid_for(GUID_NAMESPACE, identity, key))
 
 
 def render_note_type(templates: Path | None = None) -> NoteType:
@@ -103,8 +141,6 @@ def render_note(
 
     `identity` names the guide in the library (`sets`, or `python/sets` in a folder).
     """
-    import genanki
-
     guide, question = rendered.guide, rq.question
     fields = (
         f"{position:04d}",
@@ -125,7 +161,7 @@ def render_note(
         f"difficulty::{name_level(question.difficulty)}",
         *(slugify_tag(tag) for tag in guide.tags),
     )
-    guid = genanki.guid_for(GUID_NAMESPACE, identity, question.key)
+    guid = guid_for(identity, question.key)
     return NoteData(guid, fields, tuple(dict.fromkeys(tags)))
 
 

@@ -38,6 +38,9 @@ class Question:
     line: int
     fields: tuple[Field, ...]
     key: str
+    # The key under the other numbering rule: with the section prefix if `key` has none, or
+    # without it. An earlier package's notes may have used it (see card.keep_previous_keys).
+    other_key: str = ""
 
     @property
     def prompt_fields(self) -> tuple[Field, ...]:

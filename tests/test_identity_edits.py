@@ -91,3 +91,39 @@ def test_titles_in_nfc_and_nfd_have_one_key(tmp_path: Path) -> None:
     assert (
         normalise_title("Gener\u00adators\u200b and it\u2060erators") == "generators and iterators"
     )
+
+
+CONTINUOUS = (
+    "# Go Interview Guide\n\n## Theory\n\n### 1. What is a slice?\n\n**Answer:** A view.\n\n"
+    "### 2. What is a map?\n\n**Answer:** A hash table.\n\n## Coding\n\n"
+    "### 3. Reverse a slice\n\n**Answer:** Swap the ends.\n\n"
+    "### 4. Count words\n\n**Answer:** Use a map.\n"
+)
+RESTARTING = CONTINUOUS.replace("### 3.", "### 1.").replace("### 4.", "### 2.")
+NEW_SECTION = "\n## Bonus\n\n### 1. What is a channel?\n\n**Answer:** A typed pipe.\n"
+SWITCHES = {
+    # Numbering that now restarts: a new section that starts at 1.
+    "a new section starting at 1": (CONTINUOUS, CONTINUOUS + NEW_SECTION, 1),
+    # Numbering that no longer restarts: renumbered straight through.
+    "renumbered straight through": (RESTARTING, CONTINUOUS, 0),
+}
+
+
+@pytest.mark.parametrize("switch", SWITCHES, ids=list(SWITCHES))
+def test_notes_keep_their_keys_when_the_numbering_rule_switches(
+    switch: str, collection: Any, tmp_path: Path
+) -> None:
+    before, after, added = SWITCHES[switch]
+    guide, out = tmp_path / "go.md", tmp_path / "out"
+    guide.write_text(before, encoding="utf-8")
+    first = read_guids(build_apkg(guide, out))
+    import_apkg(collection, out / "go.apkg")
+
+    guide.write_text(after, encoding="utf-8")
+    touch_forward(guide)
+    second = read_guids(build_apkg(guide, out))
+    result = import_apkg(collection, out / "go.apkg")
+
+    assert set(first.values()) <= set(second.values())
+    assert len(result.log.new) == added
+    assert collection.note_count() == 4 + added

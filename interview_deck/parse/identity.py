@@ -56,9 +56,9 @@ def assign_keys(
     keyed = []
     for question, explicit in zip(questions, ids, strict=True):
         # An explicit id is normalised like a title, so `<!-- id: Old Title -->` keeps a note.
-        key = normalise_title(explicit or question.title)
-        if restarts:
-            key = f"{slugify(question.section or '')}/{key}"
+        plain = normalise_title(explicit or question.title)
+        prefixed = f"{slugify(question.section or '')}/{plain}"
+        key, other = (prefixed, plain) if restarts else (plain, prefixed)
         if key in seen:
             first = seen[key]
             problems.append(
@@ -71,5 +71,5 @@ def assign_keys(
                 )
             )
         seen[key] = question
-        keyed.append(Question(**{**question.__dict__, "key": key}))
+        keyed.append(Question(**{**question.__dict__, "key": key, "other_key": other}))
     return keyed

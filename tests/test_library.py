@@ -283,11 +283,8 @@ def remove_question(guide: Path, number: int, following: int) -> str:
 
 
 def test_a_removed_question_is_flagged_and_a_restored_one_unflagged(
-    tmp_path: Path, collection: Any, monkeypatch: pytest.MonkeyPatch
+    guide: Path, tmp_path: Path, collection: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    guide = tmp_path / "guides" / GUIDE.name
-    guide.parent.mkdir()
-    shutil.copyfile(GUIDE, guide)
     out = tmp_path / "out"
     assert run("build", str(guide), "--out", str(out))[0] == 0
     import_apkg(collection, out / "python-modules.apkg")
@@ -340,11 +337,8 @@ def test_a_removed_question_is_flagged_and_a_restored_one_unflagged(
 
 
 def test_a_removed_question_is_left_out_after_thirty_days(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    guide: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    guide = tmp_path / "guides" / GUIDE.name
-    guide.parent.mkdir()
-    shutil.copyfile(GUIDE, guide)
     out = tmp_path / "out"
     assert run("build", str(guide), "--out", str(out))[0] == 0
     remove_question(guide, 12, 13)

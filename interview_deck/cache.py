@@ -28,7 +28,7 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from interview_deck import PACKAGE, TEMPLATES, __version__
 from interview_deck.errors import Problem
@@ -48,6 +48,8 @@ UNHASHED_OPTIONS = {"out_dir", "bundle", "library", "templates", "strict"}
 MISSING = "missing"
 # No cache file or input of ours is larger: a guide's code tokens, an image (10 MB at most).
 MAX_READ_BYTES = 64 * 1024 * 1024
+# Files are read this much at a time, so that a small file costs a small buffer.
+READ_CHUNK = 64 * 1024
 # What a malformed entry may raise while it is read; any of them makes it a miss.
 MALFORMED = (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError)
 # The outputs an entry may name: the guide's own, inside the output folder.
@@ -281,10 +283,26 @@ def read_regular_file(path: Path, limit: int = MAX_READ_BYTES) -> bytes:
         status = os.fstat(handle.fileno())
         if not stat.S_ISREG(status.st_mode):
             raise OSError(f"not a regular file: {path}")
-        data = handle.read(limit + 1)
+        data = read_at_most(handle, limit + 1)
     if len(data) > limit:
         raise OSError(f"larger than {limit} bytes: {path}")
     return data
+
+
+def read_at_most(handle: BinaryIO, size: int) -> bytes:
+    """Return a file's bytes up to `size`, allocating only as much as the file holds.
+
+    `handle.read(size)` would allocate `size` bytes up front, on every call.
+    """
+    chunks = []
+    left = size
+    while left > 0:
+        chunk = handle.read(min(left, READ_CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def hash_folder(folder: Path, pattern: str) -> str:

@@ -76,20 +76,28 @@ def collect_image_refs(text: str) -> list[ImageRef]:
         # Every Markdown image starts with `![`; most guides have none, so skip a full parse.
         return []
     refs = []
-    for token in create_image_parser().parse(text):
-        if token.type == "inline" and token.map is not None:
-            refs += [ImageRef(src, token.map[0] + 1 + line) for src, line in walk_images(token)]
+    # The blocks first, then each block's inline content on its own where it may hold an
+    # image: the inline tokens of a whole guide at once would take several times its size.
+    env: dict[str, object] = {}
+    for block in create_image_parser(blocks_only=True).parse(text, env):
+        if block.type == "inline" and block.map is not None and "![" in block.content:
+            [inline] = create_image_parser().parseInline(block.content, env)
+            refs += [ImageRef(src, block.map[0] + 1 + line) for src, line in walk_images(inline)]
     return refs
 
 
 @cache
-def create_image_parser() -> MarkdownIt:
+def create_image_parser(blocks_only: bool = False) -> MarkdownIt:
     """Return a parser that sees every image, so that each one is checked and none slips by.
 
-    The guide parser turns an image with an unsafe URL into text; here it must be found and refused.
+    The guide parser turns an image with an unsafe URL into text; here it must be found and
+    refused. With `blocks_only`, inline content is left for `parseInline` (which is given
+    the same env, so that `![alt][ref]` finds its reference).
     """
     md = MarkdownIt("commonmark", {"html": False})
     md.validateLink = lambda url: True  # type: ignore[method-assign]
+    if blocks_only:
+        md.disable("inline")
     return md
 
 

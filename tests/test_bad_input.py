@@ -100,6 +100,12 @@ BAD_GUIDES = {
         5,
         "image '../secret.png' is outside the guide's folder; it was not read",
     ),
+    # A reference image, whose definition is in a block of its own, is found and checked too.
+    "image-by-reference": (
+        (image_guide("![d][pic]") + "\n[pic]: ../secret.png\n").encode(),
+        5,
+        "image '../secret.png' is outside the guide's folder; it was not read",
+    ),
     "image-not-an-image": (
         image_guide("see\n![d](notes.txt)").encode(),
         6,

@@ -257,14 +257,18 @@ def build_guide(
             warnings += find_formula_problems(guide)
         if options.strict:
             refuse_warnings(warnings)
+        # The sheet is one self-contained file, so its images are inlined (code stays cached).
+        on_sheet = rendered
+        if images:
+            data_uris = {i.src: encode_data_uri(i) for i in images}
+            on_sheet = render_guide(guide, data_uris, rendered.code)
+        # Rendered, the guide needs its tokens no more, and they are most of its memory.
+        guide = rendered.guide
         # model: the notes of the deck, and the cheat sheet's page
         deck = render_deck(rendered, options.parent, folders)
         note_type = render_note_type(options.templates)
-        if images:
-            # The sheet is one self-contained file, so its images are inlined (code stays cached).
-            data_uris = {i.src: encode_data_uri(i) for i in images}
-            rendered = render_guide(guide, data_uris, rendered.code)
-        sheet = render_sheet(rendered, options.sheet, options.paper, options.templates)
+        sheet = render_sheet(on_sheet, options.sheet, options.paper, options.templates)
+        del on_sheet
         html, pdf = apkg.with_suffix(".html"), apkg.with_suffix(".pdf")
         # Without a browser the deck and the sheet are still worth having; the PDF is not made.
         chromium = find_chromium() if options.pdf else None

@@ -35,7 +35,7 @@ RANGE_SEPARATOR = re.compile(r"\s*(?:[-–—/→]|\bto\b)\s*", re.IGNORECASE)
 LEVEL_WORD = re.compile(r"\w+|🟢|🟡|🔴")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NoteData:
     """One note's field values, tags and GUID, ready for genanki."""
 
@@ -46,7 +46,7 @@ class NoteData:
     mtime: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NoteType:
     """The "Interview Question" note type's card templates and CSS."""
 
@@ -57,7 +57,7 @@ class NoteType:
     mtime: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeckData:
     """One deck of an .apkg: its name and id, and its notes in the order they are studied."""
 

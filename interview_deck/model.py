@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Field:
     """A labelled part of a question, e.g. "Expected Answer", with its Markdown body."""
 
@@ -27,7 +27,7 @@ class Field:
     tokens: tuple[Token, ...] = field(default=(), compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Question:
     """One numbered question of a guide."""
 
@@ -52,8 +52,15 @@ class Question:
         """The fields shown only on the card back, in source order."""
         return tuple(f for f in self.fields if not f.on_front)
 
+    def without_tokens(self) -> Question:
+        """Return the question without its fields' tokens, for once it is rendered.
 
-@dataclass(frozen=True)
+        The tokens are most of a parsed guide's memory, and only rendering needs them.
+        """
+        return replace(self, fields=tuple(replace(f, tokens=()) for f in self.fields))
+
+
+@dataclass(frozen=True, slots=True)
 class Reading:
     """How the parser read one block: its 1-based line, its role and the rule that gave it."""
 
@@ -62,7 +69,7 @@ class Reading:
     rule: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Guide:
     """A parsed interview guide."""
 

@@ -9,7 +9,7 @@ import re
 import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from types import FrameType
 from typing import Any
@@ -67,7 +67,7 @@ class CodeToken:
 CodeTokens = tuple[CodeToken, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenderedField:
     """A field's label and its body as HTML."""
 
@@ -76,7 +76,7 @@ class RenderedField:
     secondary: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenderedQuestion:
     """A question with its title and fields rendered to HTML."""
 
@@ -87,7 +87,7 @@ class RenderedQuestion:
     details: tuple[RenderedField, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenderedGuide:
     """A guide with every question rendered; shared by the deck and the cheat sheet."""
 
@@ -102,7 +102,7 @@ class RenderedGuide:
     has_formulas: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SlowBlock:
     """A code block that could not be highlighted within the budget, at its line in the guide."""
 
@@ -110,7 +110,7 @@ class SlowBlock:
     lang: str
 
 
-@dataclass
+@dataclass(slots=True)
 class CodeBlocks:
     """Highlighted code blocks: those known from an earlier build, and those used in this one."""
 
@@ -151,8 +151,10 @@ def render_guide(
         # Parsed guides carry their block tokens; parsing the text is for guides built by hand.
         env = {"images": known, "code": code, "formulas": formulas, "first_line": 0}
         if tokens or not text:
+            # The inline tokens are parsed in copies, so the guide's tokens do not keep them.
+            tokens = [t.copy() if t.type == "inline" and not t.children else t for t in tokens]
             parse_inline(tokens)
-            return str(markdown.renderer.render(list(tokens), markdown.options, env))
+            return str(markdown.renderer.render(tokens, markdown.options, env))
         # Lines of a parsed text count from its own start.
         env = {"images": known, "code": code, "formulas": formulas, "first_line": line - 1}
         return str(markdown.render(text, env))
@@ -174,8 +176,15 @@ def render_guide(
         )
         for block in code.slow
     )
+    # The rendered guide keeps no tokens: it outlives the parsed one in a build.
+    light = replace(guide, questions=tuple(q.question for q in questions), intro_tokens=())
     return RenderedGuide(
-        guide, intro, questions, code.used, warnings=warnings, has_formulas=bool(formulas)
+        light,
+        intro,
+        questions,
+        code.used,
+        warnings=warnings,
+        has_formulas=bool(formulas),
     )
 
 
@@ -193,7 +202,7 @@ def render_question(
     main = next((f for f in answers if f.main or is_answer_label(f.label)), None)
     main = main or (answers[0] if answers else None)
     return RenderedQuestion(
-        question,
+        question.without_tokens(),
         render_title(question.title),
         tuple(render_field(f) for f in question.prompt_fields),
         render_field(main) if main else None,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from interview_deck.build import BuildOptions, build
+
+from .test_bad_input import PNG
 
 pytestmark = pytest.mark.slow
 
@@ -67,3 +70,36 @@ def test_a_folder_of_500_guides_builds(tmp_path: Path) -> None:
     assert len(list(out.glob("*.apkg"))) == 500
     assert len(list(out.glob("*.html"))) == 500
     assert count_notes(out / "guide-499.apkg") == 2
+
+
+# Python's own allocations at the build's peak, per byte of guide. What is left is mostly
+# markdown-it's tokens for the whole guide while its block pass runs (about 50x).
+MEMORY_RATIO = 64
+
+
+def measure_build_peak(guide: Path, out: Path) -> int:
+    """Return the peak of Python's allocations while one guide is built in this process."""
+    tracemalloc.start()
+    try:
+        [result] = build([guide], BuildOptions(out_dir=out), jobs=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [str(p) for p in result.problems] == []
+    return peak
+
+
+def test_a_build_needs_memory_in_proportion_to_the_guide(tmp_path: Path) -> None:
+    # A first build loads the libraries, whose memory is not the guide's.
+    small, large = tmp_path / "small.md", tmp_path / "large.md"
+    small.write_text(generate_guide(2), encoding="utf-8")
+    build([small], BuildOptions(out_dir=tmp_path / "warm-up"), jobs=1)
+    # With an image, whose search and the sheet's second rendering cost memory too.
+    (tmp_path / "pic.png").write_bytes(PNG)
+    with_image = generate_guide(1000).replace("### 2. ", "![a picture](pic.png)\n\n### 2. ", 1)
+    large.write_text(with_image, encoding="utf-8")
+    small_peak = measure_build_peak(small, tmp_path / "small-out")
+    large_peak = measure_build_peak(large, tmp_path / "large-out")
+    # A file read for a hash once took a 64 MB buffer, whatever its size.
+    assert small_peak < 4 * 2**20
+    assert large_peak < MEMORY_RATIO * large.stat().st_size

@@ -38,7 +38,7 @@ from interview_deck.parse.vocabulary import (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Assembly:
     """Where the fold is in the guide, and what it has gathered so far."""
 
@@ -281,7 +281,7 @@ def names_an_answer(label: str) -> bool:
     return meaning.role is Role.DETAIL and meaning.has(Flag.ANSWER_PART)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FinishedQuestion:
     """A finished question (None when it is left out) and the problems found in it."""
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One block of a guide, or of a list item or quote: a heading, a paragraph, a list...
 
@@ -32,7 +32,7 @@ class Block:
         return self.kind == "paragraph"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """One item of a list: its number (for an ordered list), lines and inner blocks.
 

@@ -45,7 +45,7 @@ DETAILS_OPEN = re.compile(
 DETAILS_CLOSE = re.compile(r"^</details>\s*$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BodyBlock:
     """A block inside a question, with its source: its first line and its whole text.
 
@@ -61,7 +61,7 @@ class BodyBlock:
 BodyRule = Callable[[QuestionDraft, BodyBlock, list[str]], str | None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BodyRuleEntry:
     """A named body rule."""
 
@@ -167,7 +167,7 @@ def is_goodbye(text: str) -> bool:
     return found.first or not SENTENCE_END.search(text, found.end)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Goodbye:
     """Where the first goodbye sentence of a paragraph ends; `first` if it opens the paragraph."""
 

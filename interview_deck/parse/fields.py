@@ -20,7 +20,7 @@ from interview_deck.parse.vocabulary import (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class FieldDraft:
     """A field while its blocks are being collected; `line` and `last_line` are 1-based."""
 
@@ -44,7 +44,7 @@ class FieldDraft:
         return bool(self.first_text.strip() or self.tokens)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Split:
     """Where an unlabelled field's first block ends: its last line, its tokens, the next line."""
 
@@ -53,7 +53,7 @@ class Split:
     next_line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class QuestionDraft:
     """A question while its fields are being collected."""
 
@@ -323,7 +323,7 @@ def split_text(lines: list[str], draft: FieldDraft, strictly: bool) -> list[Fiel
     ]
 
 
-@dataclass
+@dataclass(slots=True)
 class FinishedFields:
     """A question's fields with their sides and the difficulty they state.
 

@@ -31,7 +31,7 @@ BOLD_LINE_RANK = 7
 BOLD_QUESTION_RANK = 8
 
 
-@dataclass
+@dataclass(slots=True)
 class Heading:
     """A block that divides a guide: a heading, a bold line or a list item that is a question.
 
@@ -85,7 +85,7 @@ class Heading:
         return named and not name_section(self.text, keep_difficulty=False)
 
 
-@dataclass
+@dataclass(slots=True)
 class HeadingScan:
     """What the heading rules know of the blocks before the one they read."""
 
@@ -117,7 +117,7 @@ class HeadingScan:
 HeadingRule = Callable[[HeadingScan, int], list[Heading] | None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rule:
     """A named recogniser."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 from interview_deck.errors import Problem
@@ -71,5 +72,5 @@ def assign_keys(
                 )
             )
         seen[key] = question
-        keyed.append(Question(**{**question.__dict__, "key": key, "other_key": other}))
+        keyed.append(replace(question, key=key, other_key=other))
     return keyed

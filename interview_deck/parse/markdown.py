@@ -6,6 +6,10 @@
 - Lists and quotes nested past markdown-it's limit are read as text, not dropped.
 
 And mdit-py-plugins' `$$` display math block, which may hold blank lines.
+
+A last core rule shares one empty, read-only `attrs` and `meta` among the tokens that
+have none: a guide's tokens live until it is rendered, and those two dicts were a third
+of their memory.
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
+from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block import fence as read_commonmark_fence
+from markdown_it.rules_core import StateCore
 from mdit_py_plugins.dollarmath.index import math_block_dollar
 
 from interview_deck.parse.questions import is_question_line
@@ -28,6 +35,8 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 # markdown-it stops reading a document at its nesting limit (20 token levels), dropping the
 # rest of it. Lists and quotes deeper than this are read as text instead, with a warning.
 DEEP_LEVEL = 16
+# The `attrs` and `meta` of every token that has none; read-only, so no rule can fill it.
+NOTHING: Any = MappingProxyType({})
 
 
 @cache
@@ -52,7 +61,17 @@ def create_parser() -> MarkdownIt:
     md.block.ruler.at(
         "fence", read_fence, {"alt": ["paragraph", "reference", "blockquote", "list"]}
     )
+    md.core.ruler.push("share_empty_dicts", share_empty_dicts)
     return md
+
+
+def share_empty_dicts(state: StateCore) -> None:
+    """Core rule: give every token without attributes or meta the one shared empty mapping."""
+    for token in state.tokens:
+        if not token.attrs:
+            token.attrs = NOTHING
+        if not token.meta:
+            token.meta = NOTHING
 
 
 def read_deep_line_as_text(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
@@ -125,7 +144,7 @@ def is_left_open(state: StateBlock, line: int, question: int, end_line: int) -> 
     return closer >= end_line or fences.next_opener[question] < closer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FenceLines:
     """For one fence mark, from each 0-based line on: the next bare fence line and the next
     fence line with a language (the document's length where there is none)."""

@@ -25,7 +25,7 @@ from interview_deck.parse.recognise import HEADING_RULES
 from interview_deck.parse.vocabulary import LEADING_SYMBOLS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outline:
     """The headings of a guide, its title, and the name of each section by its line."""
 

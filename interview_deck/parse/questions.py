@@ -129,7 +129,7 @@ def is_bold_line(text: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuestionTitle:
     """What a question's heading says: its number (if any), title and difficulty (if any)."""
 

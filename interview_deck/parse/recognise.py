@@ -211,7 +211,7 @@ def read_question_table(scan: HeadingScan, i: int) -> list[Heading] | None:
     return headings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TableRow:
     """One row of a table: its 1-based line and the inline token of each cell."""
 

@@ -38,7 +38,7 @@ class Flag(Enum):
     ASIDE = "shown as an interviewer's note"  # an answer "for the interviewer"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LabelRow:
     """One label of the vocabulary: the pattern its text matches in full, its role and flags."""
 
@@ -47,7 +47,7 @@ class LabelRow:
     flags: frozenset[Flag] = frozenset()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Label:
     """What `lookup_label` tells about one label's text."""
 
@@ -179,7 +179,7 @@ QUESTION_NUMBER = re.compile(r"^(?:q|question)\s*#?\s*\d{1,9}$", re.IGNORECASE)
 LEADING_SYMBOLS = re.compile(r"^[^\w`*(\[]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LabelMatch:
     """A label found at the start of a line: its tidied name and where it ends in the line."""
 

@@ -50,16 +50,29 @@ def write_apkg(
     # stamp, so a rebuild in which nothing changed writes the same bytes.
     timestamp = max([note_type.mtime, *(note.mtime for deck in decks for note in deck.notes)])
 
-    # In memory, then serialised: creating genanki's schema in a file on disk took 20 ms a deck.
-    connection = sqlite3.connect(":memory:")
+    # In a scratch file beside the deck, not in memory, where a large deck's database was
+    # held twice (itself and its serialised copy). Nothing is journalled or synced: the file
+    # is thrown away, and with both off it costs a fraction of a millisecond more.
+    scratch = create_temporary(target)
     try:
-        cursor = connection.cursor()
-        package.write_to_db(cursor, timestamp, itertools.count(timestamp * 1000))
-        apply_stamps(cursor, note_type, decks)
-        connection.commit()
-        database = connection.serialize()
+        connection = sqlite3.connect(scratch)
+        try:
+            connection.execute("pragma journal_mode = off")
+            connection.execute("pragma synchronous = off")
+            cursor = connection.cursor()
+            package.write_to_db(cursor, timestamp, itertools.count(timestamp * 1000))
+            apply_stamps(cursor, note_type, decks)
+            connection.commit()
+        finally:
+            connection.close()
+        database = scratch.read_bytes()
+    except OSError as e:
+        raise OutputError([cannot_write_problem(target, e)]) from None
+    except sqlite3.Error as e:
+        # e.g. "database or disk is full"
+        raise OutputError([Problem(target, 0, "error", f"cannot write: {e}")]) from None
     finally:
-        connection.close()
+        scratch.unlink(missing_ok=True)
     media = media or {}
     # A guide dated before 1980 or after 2107 still gets a deck; only the zip's dates are clamped.
     entry_time = time.gmtime(min(max(timestamp, ZIP_EPOCH), ZIP_LATEST))[:6]

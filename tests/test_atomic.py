@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import resource
 import signal
 import subprocess
@@ -17,6 +18,9 @@ from interview_deck.build import BuildOptions, build
 
 from .conftest import GUIDE, REPO
 from .test_scale import count_notes, generate_guide
+
+# The file size limit of the build that fails midway.
+LIMIT = 400_000
 
 
 def start_build(*args: str) -> subprocess.Popen[bytes]:
@@ -109,19 +113,27 @@ def snapshot_outputs(out: Path) -> dict[str, bytes]:
 
 def test_a_write_failing_midway_replaces_none_of_the_guides_outputs(tmp_path: Path) -> None:
     guide, out = tmp_path / "python-modules.md", tmp_path / "out"
-    guide.write_bytes(GUIDE.read_bytes())
+    # An image that does not compress goes into the deck once and into the sheet as base64,
+    # a third larger: the sheet is then the one output that a file size limit can stop.
+    (tmp_path / "figure.png").write_bytes(random.Random(0).randbytes(300_000))
+    with_image = GUIDE.read_text(encoding="utf-8").replace(
+        "Interview Guide (30 Questions)\n",
+        "Interview Guide (30 Questions)\n\n![a figure](figure.png)\n",
+        1,
+    )
+    guide.write_text(with_image, encoding="utf-8")
     [first] = build([guide], BuildOptions(out_dir=out))
     assert not first.failed
     before = snapshot_outputs(out)
     assert sorted(before) == ["python-modules.apkg", "python-modules.html"]
-    # The deck (about 22 kB) still fits under this file size limit; the sheet (80 kB) does not,
-    # as if the disk filled up between the two.
-    assert len(before["python-modules.apkg"]) < 40_000 < len(before["python-modules.html"])
-    guide.write_text(GUIDE.read_text(encoding="utf-8").replace("Script", "Scripts"))
+    # The deck (and the database it is made from) fit under this file size limit; the sheet
+    # does not, as if the disk filled up between the two.
+    assert len(before["python-modules.apkg"]) < LIMIT < len(before["python-modules.html"])
+    guide.write_text(with_image.replace("Script", "Scripts"), encoding="utf-8")
 
     def limit_file_size() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (40_000, 40_000))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT, LIMIT))
 
     process = subprocess.run(
         [sys.executable, "-m", "interview_deck", "build", str(guide), "--out", str(out)],

@@ -7,15 +7,16 @@
 
 And mdit-py-plugins' `$$` display math block, which may hold blank lines.
 
-A last core rule shares one empty, read-only `attrs` and `meta` among the tokens that
-have none: a guide's tokens live until it is rendered, and those two dicts were a third
-of their memory.
+A guide's tokens live until it is rendered, and their empty `attrs` and `meta` dicts were a
+third of their memory: one more rule gives the tokens of each block, as the parse goes, one
+shared, read-only empty mapping instead.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
@@ -25,7 +26,7 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block import fence as read_commonmark_fence
-from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from mdit_py_plugins.dollarmath.index import math_block_dollar
 
 from interview_deck.parse.questions import is_question_line
@@ -61,17 +62,32 @@ def create_parser() -> MarkdownIt:
     md.block.ruler.at(
         "fence", read_fence, {"alt": ["paragraph", "reference", "blockquote", "list"]}
     )
-    md.core.ruler.push("share_empty_dicts", share_empty_dicts)
+    # At each block's start, before any rule reads it, and once more at the end.
+    md.block.ruler.before("table", "share_empty_dicts", share_empty_dicts)
+    md.core.ruler.push("share_empty_dicts", lambda state: share_dicts(state.tokens, state.env))
     return md
 
 
-def share_empty_dicts(state: StateCore) -> None:
-    """Core rule: give every token without attributes or meta the one shared empty mapping."""
-    for token in state.tokens:
+def share_empty_dicts(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
+    """Block rule that reads nothing: it shares empty dicts among the tokens made so far.
+
+    Sharing them as the parse goes, rather than at its end, means a guide's worth of empty
+    dicts never exists at once.
+    """
+    share_dicts(state.tokens, state.env)
+    return False
+
+
+def share_dicts(tokens: list[Token], env: MutableMapping[str, Any]) -> None:
+    """Give each token made since the last call the shared empty attrs and meta, if it has none."""
+    # Indexed, not sliced: each call costs only the tokens that are new.
+    for i in range(env.get("shared", 0), len(tokens)):
+        token = tokens[i]
         if not token.attrs:
             token.attrs = NOTHING
         if not token.meta:
             token.meta = NOTHING
+    env["shared"] = len(tokens)
 
 
 def read_deep_line_as_text(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:

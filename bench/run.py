@@ -32,6 +32,11 @@ INCREMENTAL_TARGET = 0.1
 # What any rebuild must load, before reading a guide: the CLI, the parser and the .apkg writer.
 REBUILD_LIBRARIES = ("click", "markdown_it", "genanki")
 RSS_NOTE = "the largest sum of VmRSS of the build and its workers, sampled every 5 ms from /proc"
+# The large guide: the seed guide's questions this many times over (about 3 MB).
+LARGE_COPIES = 130
+# Memory a build may take per byte of guide, beyond what building the seed guide takes.
+MEMORY_TARGET = 64
+QUESTION_HEADING = re.compile(r"^(### \d+\. .*)$", re.MULTILINE)
 
 TITLE_LINE = re.compile(r"^# (?P<title>.*Interview Guide.*)$", re.MULTILINE)
 CODE_OPENER = re.compile(r"^```(?:python|text)[ \t]*$", re.MULTILINE)
@@ -114,7 +119,11 @@ def main() -> int:
         print(f" vs full build {ms(full)} (a fresh `build_deck.py build` of all {COPIES})")
         warm = measure_watch_rebuild(guides[COPIES // 3], out)
         print(f"   with `watch` running: {ms(warm)} from saving the guide to its rebuilt line")
-        print(f"4. peak RSS of the full build: {rss / 2**20:.0f} MB ({RSS_NOTE})\n")
+        print(f"4. peak RSS of the full build: {rss / 2**20:.0f} MB ({RSS_NOTE})")
+        large = generate_large_guide(root / "large" / "large.md", LARGE_COPIES)
+        per_byte = measure_memory_per_byte(large, root / "out-large")
+        print(f"5. memory per byte of guide: {per_byte:.0f} bytes, building one guide of", end="")
+        print(f" {large.stat().st_size / 1e6:.1f} MB against the seed guide (peak RSS each)\n")
         print_floor(imports_time, unavoidable)
 
     targets = [
@@ -123,6 +132,7 @@ def main() -> int:
         Target("incremental / full build", incremental / full, INCREMENTAL_TARGET, "x"),
         Target("incremental with watch / full build", warm / full, INCREMENTAL_TARGET, "x"),
         Target("peak RSS of the full build", rss / 2**20, 300, " MB"),
+        Target("memory per byte of guide", per_byte, MEMORY_TARGET, "x"),
     ]
     for target in targets:
         verdict = "PASS" if target.passed else "FAIL"
@@ -171,6 +181,39 @@ def make_copy(text: str, copy: int) -> str:
             block += 1
             lines.append(f"# bench copy {copy}, block {block}")
     return "\n".join(lines)
+
+
+def generate_large_guide(target: Path, copies: int) -> Path:
+    """Write one guide holding the seed guide's questions `copies` times, each title numbered."""
+    target.parent.mkdir(parents=True)
+    lines = GUIDE.read_text(encoding="utf-8").split("\n")
+    title = next(i for i, line in enumerate(lines) if TITLE_LINE.fullmatch(line))
+    # The chat's wrapper closes on the last bare fence; the questions are between.
+    end = max(i for i, line in enumerate(lines) if line.strip() == "```")
+    body = "\n".join(lines[title + 1 : end])
+    parts = ["# Large — Interview Guide"]
+    parts += [QUESTION_HEADING.sub(f"\\1 (part {copy})", body) for copy in range(1, copies + 1)]
+    target.write_text("\n".join(parts), encoding="utf-8")
+    return target
+
+
+def measure_memory_per_byte(large: Path, out: Path) -> float:
+    """Return the extra peak RSS of building `large` over building the seed, per extra byte."""
+    command = [PYTHON, str(REPO / "build_deck.py"), "build", "--jobs", "1", "--out"]
+    seed_peak = measure_peak_rss([*command, str(out / "seed"), str(GUIDE)])
+    large_peak = measure_peak_rss([*command, str(out / "large"), str(large)])
+    return (large_peak - seed_peak) / (large.stat().st_size - GUIDE.stat().st_size)
+
+
+def measure_peak_rss(command: list[str]) -> int:
+    """Return the peak RSS, in bytes, of a command that must succeed (its own high-water mark)."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed with status {process.returncode}")
+    # Linux gives ru_maxrss in kilobytes.
+    return usage.ru_maxrss * 1024
 
 
 def measure_startup(runs: int) -> tuple[float, float, float, float]:

@@ -268,6 +268,7 @@ def build_guide(
         deck = render_deck(rendered, options.parent, folders)
         note_type = render_note_type(options.templates)
         sheet = render_sheet(on_sheet, options.sheet, options.paper, options.templates)
+        # With images, that was a second rendering, of no use while the outputs are written.
         del on_sheet
         html, pdf = apkg.with_suffix(".html"), apkg.with_suffix(".pdf")
         # Without a browser the deck and the sheet are still worth having; the PDF is not made.

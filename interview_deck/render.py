@@ -472,10 +472,8 @@ def read_code_tokens(pairs: Any) -> CodeTokens:
 
 
 @cache
-@cache
 def name_token_type(token_type: Any) -> str:
     """Return a Pygments token type's name, e.g. `Keyword.Namespace` (`` for plain text)."""
-    # Cached, so that the tokens kept for the cache share one string per type.
     return ".".join(token_type)
 
 

@@ -90,7 +90,7 @@ def assemble_blocks(
         if position in asides:
             state.read(block, "chat", "chat between replies")
             continue
-        if headings and block.kind in ("ordered_list", "table"):
+        if headings and block.kind in ("ordered_list", "bullet_list", "table"):
             add_list_questions(state, headings)
         elif headings and block.kind in ("heading", "paragraph"):
             add_heading(state, block, headings[0])

@@ -219,17 +219,9 @@ def draft_labelled_field(line: int, last_line: int, inner: list[Token]) -> Field
 
 
 def draft_item_fields(inner: list[Block], lines: list[str]) -> list[FieldDraft]:
-    """Return the fields of a numbered list item after its title line: labels and their text."""
+    """Return the fields of a list item's blocks after its title: labels and their text."""
     fields: list[FieldDraft] = []
-    for position, block in enumerate(inner):
-        if position == 0 and block.is_paragraph:
-            # The title is the first line; labels may follow it in the same paragraph.
-            rest = block.text.split("\n", 1)[1] if "\n" in block.text else ""
-            if not rest:
-                continue
-            opening, inline, closing = block.tokens
-            tokens = (opening, inline.copy(content=rest), closing)
-            block = Block(block.kind, 0, block.line + 1, block.last_line, rest, "", tokens)
+    for block in inner:
         text = block.text if block.is_paragraph else ""
         label = match_label(text) if text else None
         items = [] if label else split_labelled_items(block, list_style=True)

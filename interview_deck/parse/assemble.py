@@ -56,7 +56,8 @@ class Assembly:
     part: int = 0
     current: QuestionDraft | None = None
     in_intro: bool = False
-    # Set once a warning says that what follows a heading is left out; a heading clears it.
+    # Set once a warning says that what follows a heading is left out; a heading clears it
+    # (a numbered section's heading sets it: its notes are left out without a warning).
     warned_left_out: bool = False
     problems: list[Problem] = field(default_factory=list)
 
@@ -126,7 +127,9 @@ def add_heading(state: Assembly, block: Block, heading: Heading) -> None:
         current.fields.append(FieldDraft(label, block.line, "", block.last_line, from_heading=True))
         state.read(heading, "field", f"{heading.rule} inside a question")
         return
-    state.current, state.warned_left_out = None, False
+    # Under a numbered heading that holds no question ("### 6. Comparison" beside "### 7.
+    # Practice Questions"), labels are notes: nothing to warn about.
+    state.current, state.warned_left_out = None, heading.rule == "numbered section"
     is_title = heading is state.outline.title
     state.in_intro = is_title or (not heading.is_question and is_intro_heading(heading.text))
     if state.in_intro:

@@ -86,7 +86,8 @@ TOPIC_PHRASE = re.compile(
 )
 GUIDE_WORDS = re.compile(
     rf"^(?:(?:{'|'.join(DIFFICULTY_WORDS)}|theory|coding|practical|concepts?|basics?|fundamentals"
-    r"|from|to|and|&|with|solutions?|answers?|edition|levels?|\d+)\b\W*)+$",
+    r"|from|to|and|&|with|solutions?|answers?|edition|levels?|practice|exercises?|unit|module"
+    r"|lesson|chapter|day|week|\d+)\b\W*)+$",
     re.IGNORECASE,
 )
 # Words before a topic that describe the guide or its reader: "Mastering", "Senior".

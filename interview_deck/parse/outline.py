@@ -106,9 +106,12 @@ def find_title(headings: list[Heading]) -> Heading | None:
     end = find_span_end(headings, 0)
     has_questions = any(h.is_question for h in headings[1:end])
     sibling = headings[end] if end < len(headings) else None
-    # "# Theory" then "# Coding" are sections; "# X Interview Guide" over "# SECTION 2" is not.
+    # "# Theory" then "# Coding" are sections; "# X Interview Guide" over "# SECTION 2" is not,
+    # nor over "# Reference", an appendix that holds no questions.
     if has_questions and sibling and sibling.rank == first.rank:
-        return first if titled and PART_MARK.match(LEADING_SYMBOLS.sub("", sibling.text)) else None
+        part = PART_MARK.match(LEADING_SYMBOLS.sub("", sibling.text)) is not None
+        appendix = not any(h.is_question for h in headings[end:])
+        return first if titled and (part or appendix) else None
     return first
 
 
@@ -118,17 +121,22 @@ def find_sections(headings: list[Heading], title: Heading | None) -> dict[int, s
     A section is a heading that is neither a question nor a difficulty level and has
     questions under it: a Table of Contents, Introduction or Summary has none.
     """
-    sections = {}
+    sections: dict[int, str] = {}
     total = sum(h.is_question for h in headings)
+    # The sections that hold the heading being looked at.
+    around: list[Heading] = []
     for i, heading in enumerate(headings):
+        around = [h for h in around if h.rank < heading.rank]
         if heading is title or heading.is_question or heading.is_level:
             continue
         if CONTENTS_HEADING.match(heading.text):
             # A table of contents lists the sections; it never is one.
             continue
         below = sum(h.is_question for h in headings[i + 1 : find_span_end(headings, i)])
-        if below and not (below == total and is_wrapper(heading)):
+        # "### Interview questions" inside "## 4. Variants" keeps that section's name.
+        if below and not ((below == total or around) and is_wrapper(heading)):
             sections[heading.line] = name_section(heading.text)
+            around.append(heading)
     return sections
 
 

@@ -17,7 +17,7 @@ from interview_deck.parse.naming import (
     strip_emphasis,
     strip_trailing_symbols,
 )
-from interview_deck.parse.vocabulary import LABEL, LEADING_SYMBOLS, match_label
+from interview_deck.parse.vocabulary import LABEL, LEADING_SYMBOLS, QUESTION_NUMBER, match_label
 
 # "7. Title", "Q7: Title", "Question 7 — Title", "Problem 7: Title", "Coding Challenge 7 —
 # Title"; in "1.2 Title" the question's number is 2.
@@ -105,8 +105,9 @@ def is_question_line(line: str, min_depth: int = 1) -> bool:
 def read_bold_question(content: str) -> str:
     """Return the heading a one-line bold paragraph stands for, if it is numbered, else "".
 
-    `**7. Title**` is "7. Title", `**Q7.** Title` is "Q7. Title", and `**7. Title:** Do X`
-    is "7. Title" (its prompt, "Do X", is read with the question's fields).
+    `**7. Title**` is "7. Title", `**Q7.** Title` is "Q7. Title", `**7. Title:** Do X`
+    is "7. Title" (its prompt, "Do X", is read with the question's fields), and
+    `**Question 3:**` is "Question 3:" (its prompt is the lines below it).
     """
     if "\n" in content or not content.startswith(("**", "__")):
         return ""
@@ -116,6 +117,9 @@ def read_bold_question(content: str) -> str:
     if is_bold_line(content):
         return strip_emphasis(content)
     label = LABEL.match(content)
+    if label and not content[label.end() :].strip() and QUESTION_NUMBER.match(label["label"]):
+        # `**Question 3:**` alone on its line, the question itself on the lines below.
+        return f"{label['label'].strip()}:"
     return label["label"].strip() if label and NUMBERED.match(label["label"]) else ""
 
 

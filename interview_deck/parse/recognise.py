@@ -18,6 +18,7 @@ from interview_deck.parse.headings import (
     BOLD_LINE_RANK,
     BOLD_QUESTION_RANK,
     PART_MARK,
+    QUESTIONS_PART,
     Heading,
     HeadingScan,
     Rule,
@@ -114,7 +115,9 @@ def read_bold_question_line(scan: HeadingScan, i: int) -> list[Heading] | None:
         return None
     number = read_number(numbered)
     headings = scan.headings
-    after_heading = not headings or not headings[-1].is_question
+    # "### 7. Practice Questions" over `**Question 1:**` lines holds them, whatever its number.
+    holds = bool(headings) and QUESTIONS_PART.search(headings[-1].text) is not None
+    after_heading = not headings or not headings[-1].is_question or holds
     after_bold = bool(headings) and headings[-1].rank == BOLD_QUESTION_RANK
     in_order = after_heading or (after_bold and number in (None, scan.number + 1))
     # A line marked "Q" or one that asks needs no label under it: "**Q1: Why?**".

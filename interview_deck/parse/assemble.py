@@ -128,8 +128,11 @@ def add_heading(state: Assembly, block: Block, heading: Heading) -> None:
         state.read(heading, "field", f"{heading.rule} inside a question")
         return
     # Under a numbered heading that holds no question ("### 6. Comparison" beside "### 7.
-    # Practice Questions"), labels are notes: nothing to warn about.
-    state.current, state.warned_left_out = None, heading.rule == "numbered section"
+    # Practice Questions"), a part's heading ("### Part 2: SQL") or a section's, before its
+    # first question, labels and code describe the guide: nothing to warn about.
+    notes = heading.rule == "numbered section" or heading.is_part
+    state.current = None
+    state.warned_left_out = notes or heading.line in state.outline.sections
     is_title = heading is state.outline.title
     state.in_intro = is_title or (not heading.is_question and is_intro_heading(heading.text))
     if state.in_intro:

@@ -267,7 +267,7 @@ def finish_fields(lines: list[str], draft: QuestionDraft) -> FinishedFields:
             continue
         # An example's Output belongs with its Input; elsewhere an Output may be the answer.
         before = finished.fields[-1].label.lower() if finished.fields else ""
-        after_input = "input" in before or "example" in before
+        after_input = any(word in before for word in ("input", "example", "table", "schema"))
         asks = meaning.role is Role.PROMPT and (answered or not meaning.has(Flag.ANSWER_PART))
         prompt_like = asks or (after_input and meaning.has(Flag.OUTPUT))
         on_front = on_front and (not label or prompt_like)

@@ -21,8 +21,10 @@ from interview_deck.parse.vocabulary import LABEL, LEADING_SYMBOLS, QUESTION_NUM
 
 # "7. Title", "Q7: Title", "Question 7 — Title", "Problem 7: Title", "Coding Challenge 7 —
 # Title"; in "1.2 Title" the question's number is 2.
+# A word may name the kind first: "SQL Question 1", "Bonus Question 2", "Follow-up Q3".
 QUESTION_WORD = (
-    r"(?:(?:coding|practical|interview)\s+)?(?:q|question|problem|challenge|exercise|task|scenario)"
+    r"(?:[a-z][a-z+#-]{0,15}\s+)?(?:q|question|problem|challenge|exercise|task|scenario|card"
+    r"|flashcard)"
 )
 
 
@@ -36,6 +38,12 @@ QUESTION_HEADING = re.compile(
 # "### Question 7" with the question itself only in the field below.
 BARE_QUESTION_HEADING = re.compile(
     rf"^{QUESTION_WORD}\s*#?\s*(?P<number>\d{{1,9}})\s*[.):]?$", re.IGNORECASE
+)
+
+
+# "Question 5A: Title", an alternative to question 5: it is numbered on from the one before.
+LETTERED_QUESTION_HEADING = re.compile(
+    rf"^{QUESTION_WORD}\s*#?\s*\d{{1,9}}[a-z]\s*[.):\-–—]\s*(?P<title>.*)$", re.IGNORECASE
 )
 
 
@@ -80,6 +88,7 @@ def match_question_heading(text: str) -> re.Match[str] | None:
     return (
         QUESTION_HEADING.match(text)
         or BARE_QUESTION_HEADING.match(text)
+        or LETTERED_QUESTION_HEADING.match(text)
         or MARKED_QUESTION.match(text)
     )
 
@@ -142,6 +151,21 @@ class QuestionTitle:
     difficulty: str | None
 
 
+# "(5 minutes)", "(5-10 min)", "[10 mins]" at the end of a title.
+TIME_NOTE = re.compile(
+    r"[(\[]\s*~?\d{1,3}(?:\s*[-–]\s*\d{1,3})?\s*(?:minutes?|mins?|hours?|hrs?)\.?\s*[)\]]",
+    re.IGNORECASE,
+)
+
+
+def strip_time_note(title: str) -> str:
+    """Return a title without the time it takes: "Go Basics (5 minutes)" is "Go Basics"."""
+    text = title.rstrip()
+    # Only the last bracket is tried, so a title with many brackets is read once.
+    start = max(text.rfind("("), text.rfind("["))
+    return text[:start].rstrip() if start > 0 and TIME_NOTE.fullmatch(text[start:]) else title
+
+
 def read_question_title(text: str) -> QuestionTitle:
     """Read a question heading: "Q3 (Easy): Title", "7. Title — 🔴 Hard", "Title"."""
     match = match_question_heading(text)
@@ -153,6 +177,8 @@ def read_question_title(text: str) -> QuestionTitle:
             difficulty = name_difficulty(found["difficulty"])
             title = strip_trailing_symbols(title[: found.start()] + title[found.end() :]).strip()
     number = read_number(match) if match else None
+    # "Go Basics (5 minutes)": the time it takes is not part of the title.
+    title = strip_time_note(title)
     return QuestionTitle(number, strip_emphasis(title), difficulty)
 
 

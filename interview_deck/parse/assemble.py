@@ -56,6 +56,8 @@ class Assembly:
     part: int = 0
     current: QuestionDraft | None = None
     in_intro: bool = False
+    # True for study notes with questions at the end: what is outside them is the notes.
+    notes: bool = False
     # Set once a warning says that what follows a heading is left out; a heading clears it
     # (a numbered section's heading sets it: its notes are left out without a warning).
     warned_left_out: bool = False
@@ -86,6 +88,7 @@ def assemble_blocks(
 ) -> Assembly:
     """Fold the blocks before the chat's outro into questions, leaving out the chat's asides."""
     state = Assembly(path, lines, outline)
+    state.notes = any(h.rule == "notes heading" for h in outline.headings)
     for position, block in enumerate(blocks):
         headings = outline.headings_at(block.line)
         if position in asides:
@@ -234,7 +237,7 @@ def warn_left_out(state: Assembly, block: Block) -> None:
     """
     label = match_label(state.lines[block.line - 1]) if block.is_paragraph else None
     what = f"'{label.name}' label" if label else "code block" if block.kind == "fence" else ""
-    if not what or state.warned_left_out:
+    if not what or state.warned_left_out or state.notes:
         return
     state.warned_left_out = True
     message = (

@@ -64,7 +64,8 @@ SECTION_NAME = re.compile(
     re.IGNORECASE,
 )
 SECTION_NOISE = re.compile(
-    r"\bsection\s*(?:\d+|[A-Z]|[IVX]+)?\b|\bpart\s*[\dA-Z]?\b|\bquestions?\b|\(.*?\)|[#:—–|]|\s-\s",
+    r"\bsection\s*(?:\d+|[A-Z]|[IVX]+)?\b|\bpart\s*[\dA-Z]?\b|\bquestions?(?:\s+(?:and|&)\s+answers?)?\b"
+    r"|\(.*?\)|[#:—–|]|\s-\s",
     re.IGNORECASE,
 )
 # "1.", "1️⃣", "IV.", "B." before a section's name.

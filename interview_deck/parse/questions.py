@@ -179,7 +179,13 @@ def read_question_title(text: str) -> QuestionTitle:
     number = read_number(match) if match else None
     # "Go Basics (5 minutes)": the time it takes is not part of the title.
     title = strip_time_note(title)
-    return QuestionTitle(number, strip_emphasis(title), difficulty)
+    return QuestionTitle(number, strip_quotes(strip_emphasis(title)), difficulty)
+
+
+def strip_quotes(title: str) -> str:
+    """Return a title without the quotes around all of it: `"What is RAG?"` is What is RAG?."""
+    quoted = len(title) > 2 and title[0] in "\"“" and title[-1] in "\"”"
+    return title[1:-1].strip() if quoted and not any(q in title[1:-1] for q in "\"“”") else title
 
 
 def find_titled_prompt(line: str) -> int | None:
@@ -200,5 +206,5 @@ ASKING_WORDS = re.compile(
 def asks_something(text: str, strictly: bool = False) -> bool:
     """True for a paragraph that asks: it ends with "?" or, unless `strictly`, opens like a
     question or a task ("Write ...", "Explain ...")."""
-    ending = text.rstrip(" *_)`\n")
+    ending = text.rstrip(" *_)`\n\"'”’")
     return ending.endswith("?") or (not strictly and ASKING_WORDS.match(text) is not None)

@@ -184,8 +184,8 @@ def read_question_title(text: str) -> QuestionTitle:
 
 def strip_quotes(title: str) -> str:
     """Return a title without the quotes around all of it: `"What is RAG?"` is What is RAG?."""
-    quoted = len(title) > 2 and title[0] in "\"“" and title[-1] in "\"”"
-    return title[1:-1].strip() if quoted and not any(q in title[1:-1] for q in "\"“”") else title
+    quoted = len(title) > 2 and title[0] in '"“' and title[-1] in '"”'
+    return title[1:-1].strip() if quoted and not any(q in title[1:-1] for q in '"“”') else title
 
 
 def find_titled_prompt(line: str) -> int | None:

@@ -232,10 +232,13 @@ def add_body_block(state: Assembly, block: Block) -> None:
 def warn_left_out(state: Assembly, block: Block) -> None:
     """Warn once per heading about a label or code that no question holds, so it is left out.
 
-    Notes and a chat's lines outside the questions are left out without a word; a label or
-    a code block there is more likely a question whose heading was not recognised.
+    Notes and a chat's lines outside the questions are left out without a word; a label
+    that only a question has (`**Answer:**`, `**Problem:**`) or a code block there is more
+    likely a question whose heading was not recognised. Other labels (`**Duration:**`,
+    `**Next:**`) describe the guide.
     """
     label = match_label(state.lines[block.line - 1]) if block.is_paragraph else None
+    label = label if label and is_question_label(label.name) else None
     what = f"'{label.name}' label" if label else "code block" if block.kind == "fence" else ""
     if not what or state.warned_left_out or state.notes:
         return

@@ -16,6 +16,9 @@ from interview_deck.parse.questions import asks_something, is_bold_line
 from interview_deck.parse.vocabulary import is_answer_label, match_label
 
 # `**What is a Merkle root?** The single top hash.`: a bold question, then its answer.
+# "Q: ", "Question 3: " before the text of a question.
+Q_MARK = re.compile(r"^(?:q|question)\s*\d{0,9}\s*[:.)]\s*(?=\S)", re.IGNORECASE)
+Q_LABEL = re.compile(r"q\s*\d{0,9}\s*[:.]", re.IGNORECASE)
 BOLD_LEAD = re.compile(r"^(?:\*\*(?P<star>[^*\n]{1,300}?)\*\*|__(?P<under>[^_\n]{1,300}?)__)(?=\s)")
 
 
@@ -35,9 +38,15 @@ class ItemTitle:
 def read_item_title(line: str) -> ItemTitle:
     """Return the question a list item's first line (stripped) opens with."""
     if is_bold_line(line):
-        return ItemTitle(strip_emphasis(line), len(line), "bold")
+        text = strip_emphasis(line)
+        # `**Q: Why store it in a cookie?**`: the mark is not part of the title.
+        mark = Q_MARK.match(text)
+        if mark is None:
+            return ItemTitle(text, len(line), "bold")
+        return ItemTitle(text[mark.end() :], len(line), "marked")
     label = match_label(line)
-    if label is not None and label.name == "Question" and line.lstrip("*_")[:1].upper() == "Q":
+    # `**Q:** ...` asks; `- **Question:** ...` beside `- **Answer:** ...` are a question's fields.
+    if label is not None and label.name == "Question" and Q_LABEL.match(line.lstrip("*_")):
         return ItemTitle(line[label.end :].strip(), len(line), "marked")
     lead = BOLD_LEAD.match(line)
     text = (lead["star"] or lead["under"] or "").strip() if lead else ""
@@ -46,41 +55,71 @@ def read_item_title(line: str) -> ItemTitle:
     return ItemTitle(line, len(line), "plain")
 
 
-def read_list_questions(block: Block, loose: bool = False) -> list[Heading]:
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A list item read as a question: its number and line, title, blocks after the title,
+    and whether an answer label is among them."""
+
+    number: str
+    line: int
+    title: ItemTitle
+    after: list[Block]
+    answered: bool
+
+
+def read_entries(block: Block) -> list[Entry]:
+    """Return a list's items as questions; an item that only answers, `- **A:** ...`,
+    is the answer of the item before it."""
+    entries: list[Entry] = []
+    for item in read_items(block):
+        inner = item.blocks
+        first = inner[0] if inner and inner[0].is_paragraph else None
+        line = first.text.split("\n")[0].strip() if first else ""
+        label = match_label(line)
+        answers = entries and entries[-1].title.form == "marked" and not entries[-1].answered
+        if answers and label and is_answer_label(label.name):
+            last = entries[-1]
+            entries[-1] = Entry(last.number, last.line, last.title, last.after + inner, True)
+            continue
+        title = read_item_title(line)
+        after = cut_title(inner, title.end) if first else inner
+        answered = any(
+            (found := match_label(text.strip())) and is_answer_label(found.name)
+            for b in inner
+            for text in inline_lines(b)
+        )
+        entries.append(Entry(item.number, item.line, title, after, answered))
+    return entries
+
+
+def read_list_questions(block: Block, loose: bool = False, marked: bool = False) -> list[Heading]:
     """Return the questions of a list whose every item is a question over its answer.
 
     A numbered item may be `1. **What is X?**` over an answer label. With `loose`
     (outside any question), it may also be a line that asks, `1. What does chmod do?`,
     with anything under it as its answer; and, numbered or bulleted, `- **What is X?**`
     that asks, `- **Q:** What is X?` over `**A:** ...`, or `1. **What is X?** Text.` when
-    at least half of such bold openings ask.
+    at least half of such bold openings ask. With `marked`, only items marked `Q` are.
     """
     bullets = block.kind == "bullet_list"
     if not (block.kind == "ordered_list" or (bullets and loose)):
         return []
     questions: list[Heading] = []
     leads = asking_leads = bodies = 0
-    for item in read_items(block):
-        inner = item.blocks
-        first = inner[0] if inner and inner[0].is_paragraph else None
-        title = read_item_title(first.text.split("\n")[0].strip() if first else "")
-        after = cut_title(inner, title.end) if first else inner
-        answered = any(
-            (found := match_label(line.strip())) and is_answer_label(found.name)
-            for b in inner
-            for line in inline_lines(b)
-        )
+    for entry in read_entries(block):
+        title = entry.title
         asks = asks_something(title.text, strictly=True)
         if title.form == "lead":
             leads, asking_leads = leads + 1, asking_leads + asks
-        bodies += bool(after)
-        if not is_item_question(title, loose, asks, answered, bool(after), bullets):
+        bodies += bool(entry.after)
+        fits = is_item_question(title, loose, asks, entry.answered, bool(entry.after), bullets)
+        if not fits or (marked and title.form != "marked"):
             return []
         text = strip_emphasis(title.text)
-        text = f"{item.number or len(questions) + 1}. {text}" if not bullets else f"Q: {text}"
+        text = f"{entry.number or len(questions) + 1}. {text}" if not bullets else f"Q: {text}"
         rule = "bulleted list of questions" if bullets else "numbered list of questions"
-        heading = Heading("list item", 0, BOLD_QUESTION_RANK, text, item.line, True, rule, after)
-        questions.append(heading)
+        rank = BOLD_QUESTION_RANK
+        questions.append(Heading("list item", 0, rank, text, entry.line, True, rule, entry.after))
     # Bold openings that mostly name things are a list of terms; bare bullets ask nothing.
     if 2 * asking_leads < leads or (bullets and 2 * bodies < len(questions)):
         return []

@@ -179,8 +179,15 @@ def read_question_label_line(scan: HeadingScan, i: int) -> list[Heading] | None:
 
 def read_question_list(scan: HeadingScan, i: int) -> list[Heading] | None:
     """Heading rule: a list whose every item is `1. **What is X?**` over an answer, or
-    `- **What is X?**`, `- **Q:** ...` over `**A:** ...` outside any question."""
-    return read_list_questions(scan.blocks[i], loose=not scan.in_question) or None
+    `- **What is X?**`, `- **Q:** ...` over `**A:** ...` outside any question, or, marked
+    `Q`, under a numbered heading that asks nothing."""
+    block, last = scan.blocks[i], scan.last_question
+    found = read_list_questions(block, loose=not scan.in_question)
+    # "## 20. Revision Sheet" over `- **Q: ...**` items asks nothing and holds them.
+    if not found and scan.in_question and last is not None and last.origin == "heading":
+        holds = last.line not in scan.labelled_lines and not asks_something(last.text, True)
+        found = read_list_questions(block, loose=True, marked=True) if holds else []
+    return found or None
 
 
 # The header of a table's columns: the question, its answer, its number, its difficulty.

@@ -54,7 +54,7 @@ from interview_deck.parse.vocabulary import (
 # A bold line naming a section or level: "I. Theory (20 Questions)", "A. Easy", "Coding".
 MARKER = re.compile(r"^(?:[IVX]{1,6}|[A-Z]|\d{1,2})[.)]\s+\S")
 INTRO_HEADING = re.compile(
-    r"^\W*(?:(?:(?:[a-z-]{1,20}\s)?(?:introduction|overview)|about\s+this\s+guide)\W*$"
+    r"^\W*(?:(?:introduction|overview|about\s+this\s+guide)\W*$"
     r"|how\s+to\s+use\s+this\s+guide|how\s+(?:this|the)\s+guide\s+is|(?:guide\s+)?format\b)",
     re.IGNORECASE,
 )

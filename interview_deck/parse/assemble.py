@@ -56,7 +56,10 @@ class Assembly:
     part: int = 0
     current: QuestionDraft | None = None
     in_intro: bool = False
-    # Set once a warning says that what follows a heading is left out; a heading clears it.
+    # True for study notes with questions at the end: what is outside them is the notes.
+    notes: bool = False
+    # Set once a warning says that what follows a heading is left out; a heading clears it
+    # (a numbered section's heading sets it: its notes are left out without a warning).
     warned_left_out: bool = False
     problems: list[Problem] = field(default_factory=list)
 
@@ -85,12 +88,13 @@ def assemble_blocks(
 ) -> Assembly:
     """Fold the blocks before the chat's outro into questions, leaving out the chat's asides."""
     state = Assembly(path, lines, outline)
+    state.notes = any(h.rule == "notes heading" for h in outline.headings)
     for position, block in enumerate(blocks):
         headings = outline.headings_at(block.line)
         if position in asides:
             state.read(block, "chat", "chat between replies")
             continue
-        if headings and block.kind in ("ordered_list", "table"):
+        if headings and block.kind in ("ordered_list", "bullet_list", "table"):
             add_list_questions(state, headings)
         elif headings and block.kind in ("heading", "paragraph"):
             add_heading(state, block, headings[0])
@@ -126,7 +130,12 @@ def add_heading(state: Assembly, block: Block, heading: Heading) -> None:
         current.fields.append(FieldDraft(label, block.line, "", block.last_line, from_heading=True))
         state.read(heading, "field", f"{heading.rule} inside a question")
         return
-    state.current, state.warned_left_out = None, False
+    # Under a numbered heading that holds no question ("### 6. Comparison" beside "### 7.
+    # Practice Questions"), a part's heading ("### Part 2: SQL") or a section's, before its
+    # first question, labels and code describe the guide: nothing to warn about.
+    notes = heading.rule == "numbered section" or heading.is_part
+    state.current = None
+    state.warned_left_out = notes or heading.line in state.outline.sections
     is_title = heading is state.outline.title
     state.in_intro = is_title or (not heading.is_question and is_intro_heading(heading.text))
     if state.in_intro:
@@ -223,12 +232,15 @@ def add_body_block(state: Assembly, block: Block) -> None:
 def warn_left_out(state: Assembly, block: Block) -> None:
     """Warn once per heading about a label or code that no question holds, so it is left out.
 
-    Notes and a chat's lines outside the questions are left out without a word; a label or
-    a code block there is more likely a question whose heading was not recognised.
+    Notes and a chat's lines outside the questions are left out without a word; a label
+    that only a question has (`**Answer:**`, `**Problem:**`) or a code block there is more
+    likely a question whose heading was not recognised. Other labels (`**Duration:**`,
+    `**Next:**`) describe the guide.
     """
     label = match_label(state.lines[block.line - 1]) if block.is_paragraph else None
+    label = label if label and is_question_label(label.name) else None
     what = f"'{label.name}' label" if label else "code block" if block.kind == "fence" else ""
-    if not what or state.warned_left_out:
+    if not what or state.warned_left_out or state.notes:
         return
     state.warned_left_out = True
     message = (

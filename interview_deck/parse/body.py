@@ -106,6 +106,26 @@ def read_id_comment(question: QuestionDraft, body: BodyBlock, lines: list[str]) 
     return "id"
 
 
+# `**Q: What does range(5) give?**`: the question's text, marked and set in bold.
+MARKED_PROMPT = re.compile(r"(?:q|question)\s*[:.]\s*(?=\S)", re.IGNORECASE)
+
+
+def read_marked_prompt(question: QuestionDraft, body: BodyBlock, lines: list[str]) -> str | None:
+    """Body rule: `**Q: What does range(5) give?**` first under a heading is its Question."""
+    block, text = body.block, body.source
+    if question.fields or not block.is_paragraph or "\n" in block.text:
+        return None
+    inner = text[2:-2].strip() if text[:2] in ("**", "__") and text[-2:] == text[:2] else ""
+    found = MARKED_PROMPT.match(inner) if "*" not in inner else None
+    if found is None:
+        return None
+    opening, inline, closing = block.tokens
+    prompt = inner[found.end() :]
+    tokens = [opening, inline.copy(content=prompt), closing]
+    question.fields.append(FieldDraft("Question", block.line, prompt, block.last_line, tokens))
+    return "label"
+
+
 def read_field(question: QuestionDraft, body: BodyBlock, lines: list[str]) -> str | None:
     """Body rule: a label, a labelled list or quote, or more text for the field before."""
     block, fields = body.block, question.fields
@@ -128,6 +148,7 @@ BODY_RULES: list[BodyRuleEntry] = [
     BodyRuleEntry("difficulty line", read_difficulty_line),
     BodyRuleEntry("details", read_details),
     BodyRuleEntry("id comment", read_id_comment),
+    BodyRuleEntry("marked prompt", read_marked_prompt),
     BodyRuleEntry("field", read_field),
 ]
 

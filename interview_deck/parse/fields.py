@@ -219,17 +219,9 @@ def draft_labelled_field(line: int, last_line: int, inner: list[Token]) -> Field
 
 
 def draft_item_fields(inner: list[Block], lines: list[str]) -> list[FieldDraft]:
-    """Return the fields of a numbered list item after its title line: labels and their text."""
+    """Return the fields of a list item's blocks after its title: labels and their text."""
     fields: list[FieldDraft] = []
-    for position, block in enumerate(inner):
-        if position == 0 and block.is_paragraph:
-            # The title is the first line; labels may follow it in the same paragraph.
-            rest = block.text.split("\n", 1)[1] if "\n" in block.text else ""
-            if not rest:
-                continue
-            opening, inline, closing = block.tokens
-            tokens = (opening, inline.copy(content=rest), closing)
-            block = Block(block.kind, 0, block.line + 1, block.last_line, rest, "", tokens)
+    for block in inner:
         text = block.text if block.is_paragraph else ""
         label = match_label(text) if text else None
         items = [] if label else split_labelled_items(block, list_style=True)
@@ -275,7 +267,7 @@ def finish_fields(lines: list[str], draft: QuestionDraft) -> FinishedFields:
             continue
         # An example's Output belongs with its Input; elsewhere an Output may be the answer.
         before = finished.fields[-1].label.lower() if finished.fields else ""
-        after_input = "input" in before or "example" in before
+        after_input = any(word in before for word in ("input", "example", "table", "schema"))
         asks = meaning.role is Role.PROMPT and (answered or not meaning.has(Flag.ANSWER_PART))
         prompt_like = asks or (after_input and meaning.has(Flag.OUTPUT))
         on_front = on_front and (not label or prompt_like)

@@ -25,6 +25,11 @@ from interview_deck.parse.vocabulary import LEADING_SYMBOLS
 # A line that names a part of the guide: "Section 1: Core Concepts", "Part B — Coding".
 PART_MARK = re.compile(r"^(?:section|part|chapter)\s+\w{1,4}\b\s*[:.)\-–—]", re.IGNORECASE)
 
+# A heading over a part of questions: "Interview Questions", "Practice Questions", "Q&A".
+QUESTIONS_PART = re.compile(
+    r"\b(?:(?:interview|practice|review)\s+questions|q\s*&\s*a)\b", re.IGNORECASE
+)
+
 Origin = Literal["heading", "bold line", "list item", "table row"]
 # Bold lines rank below every real heading, and bold or listed questions below those.
 BOLD_LINE_RANK = 7
@@ -100,6 +105,8 @@ class HeadingScan:
     answered: bool = False
     # True while the blocks read belong to the last question: only deeper headings came since.
     in_question: bool = False
+    # True once a numbered bold line inside the last question was read as a step of it.
+    steps: bool = False
 
     def add(self, heading: Heading) -> None:
         """Add a heading the rules read, keeping track of the question it may be in."""
@@ -110,7 +117,12 @@ class HeadingScan:
             number = read_number(numbered) if numbered else None
             self.number = number if number is not None else self.number + 1
             self.last_question, self.answered, self.in_question = heading, False, True
+            self.steps = False
         elif self.last_question and heading.rank <= self.last_question.rank:
+            self.in_question = False
+        elif self.last_question and (heading.is_level or QUESTIONS_PART.search(heading.text)):
+            # "### Beginner (1–50)" under "## 18. Interview Preparation" holds questions of
+            # its own: the numbered heading above is a part of the guide, not a question.
             self.in_question = False
 
 

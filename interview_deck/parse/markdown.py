@@ -1,6 +1,7 @@
 """The Markdown parser of guides: CommonMark, tables, and three block rules of our own.
 
-- A `**Label:**` line ends a paragraph or list without a blank line.
+- A `**Label:**` line, or a `<details>` or `</details>` line, ends a paragraph or list without
+  a blank line.
 - A code fence left open by mistake ends before the next question heading, so it cannot
   swallow the questions after it.
 - Lists and quotes nested past markdown-it's limit are read as text, not dropped.
@@ -119,11 +120,17 @@ def is_safe_link(url: str) -> bool:
 
 
 def end_block_at_label(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
-    """Block rule: as a terminator, report a `**Label:**` line that starts at column 0."""
+    """Block rule: as a terminator, report a `**Label:**` line that starts at column 0, or
+    a line that folds an answer away or back, `<details>` or `</details>`."""
     if not silent or state.sCount[line] != 0:
         return False
     start = state.bMarks[line] + state.tShift[line]
-    return match_label(state.src[start : state.eMarks[line]]) is not None
+    text = state.src[start : state.eMarks[line]]
+    return match_label(text) is not None or FOLD_LINE.match(text) is not None
+
+
+# `<details>`, `<details><summary>Answer</summary>` or `</details>`, alone on a line.
+FOLD_LINE = re.compile(r"</?details>", re.IGNORECASE)
 
 
 # A fence line: its marks and what follows them (a language opens a new block).

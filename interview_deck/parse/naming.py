@@ -64,7 +64,8 @@ SECTION_NAME = re.compile(
     re.IGNORECASE,
 )
 SECTION_NOISE = re.compile(
-    r"\bsection\s*(?:\d+|[A-Z]|[IVX]+)?\b|\bpart\s*[\dA-Z]?\b|\bquestions?\b|\(.*?\)|[#:—–|]|\s-\s",
+    r"\bsection\s*(?:\d+|[A-Z]|[IVX]+)?\b|\bpart\s*[\dA-Z]?\b|\bquestions?(?:\s+(?:and|&)\s+answers?)?\b"
+    r"|\(.*?\)|[#:—–|]|\s-\s",
     re.IGNORECASE,
 )
 # "1.", "1️⃣", "IV.", "B." before a section's name.
@@ -86,7 +87,8 @@ TOPIC_PHRASE = re.compile(
 )
 GUIDE_WORDS = re.compile(
     rf"^(?:(?:{'|'.join(DIFFICULTY_WORDS)}|theory|coding|practical|concepts?|basics?|fundamentals"
-    r"|from|to|and|&|with|solutions?|answers?|edition|levels?|\d+)\b\W*)+$",
+    r"|from|to|and|&|with|solutions?|answers?|edition|levels?|practice|exercises?|unit|module"
+    r"|lesson|chapter|day|week|recall|active|flash\s*cards?|cards?|quiz|drills?|\d+)\b\W*)+$",
     re.IGNORECASE,
 )
 # Words before a topic that describe the guide or its reader: "Mastering", "Senior".
@@ -164,7 +166,9 @@ def name_section(text: str, keep_difficulty: bool = True) -> str:
         return trailing["difficulty"].title()
     if not name:
         return text.strip()
-    return name.title() if name.isupper() or name.islower() else name
+    # "THEORY" is shouted, "SQL" is an acronym.
+    acronym = name.isupper() and len(name) <= 3
+    return name.title() if (name.isupper() or name.islower()) and not acronym else name
 
 
 def name_topic(title: str, path: Path) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from interview_deck.parse.blocks import Block
-from interview_deck.parse.headings import PART_MARK, Heading, HeadingScan
+from interview_deck.parse.headings import PART_MARK, QUESTIONS_PART, Heading, HeadingScan
 from interview_deck.parse.naming import (
     CONTENTS_HEADING,
     SECTION_NAME,
@@ -20,7 +20,13 @@ from interview_deck.parse.naming import (
     name_section,
     strip_emphasis,
 )
-from interview_deck.parse.questions import is_bold_line
+from interview_deck.parse.questions import (
+    asks_something,
+    is_bold_line,
+    match_question_heading,
+    read_number,
+    read_question_title,
+)
 from interview_deck.parse.recognise import HEADING_RULES
 from interview_deck.parse.vocabulary import LEADING_SYMBOLS
 
@@ -62,7 +68,48 @@ def scan_headings(blocks: list[Block]) -> dict[int, list[Heading]]:
                 scan.add(heading)
             break
     demote_numbered_sections(scan.headings, scan.labelled_lines)
+    demote_notes(scan.headings, scan.labelled_lines)
     return by_block
+
+
+def demote_notes(headings: list[Heading], labelled_lines: set[int]) -> None:
+    """Unmark numbered headings that are study notes: "#### 1. Precision", which asks
+    nothing, in a guide whose questions sit under an "Interview Questions" heading.
+
+    Only when those questions are written otherwise (bold `**Q1:**` lines, headings that
+    ask), so that a guide of numbered headings keeps them all.
+    """
+    inside = mark_questions_parts(headings)
+    marked = [h for h, held in zip(headings, inside, strict=True) if held and h.is_question]
+    if not marked or any(is_numbered_heading(h) for h in marked):
+        return
+    for heading, held in zip(headings, inside, strict=True):
+        if held or not is_numbered_heading(heading) or heading.line in labelled_lines:
+            continue
+        if not asks_something(read_question_title(heading.text).title):
+            heading.is_question = False
+            heading.rule = "notes heading"
+
+
+def mark_questions_parts(headings: list[Heading]) -> list[bool]:
+    """Return, for each heading, whether it is under one that names a part of questions."""
+    inside = []
+    rank = 0  # the rank of the open part's heading; 0 when none is open
+    for heading in headings:
+        ends = rank and heading.rank <= rank and not heading.is_question and not heading.is_level
+        rank = 0 if ends else rank
+        if not rank and not heading.is_question and QUESTIONS_PART.search(heading.text):
+            rank = heading.rank
+            inside.append(False)
+            continue
+        inside.append(bool(rank))
+    return inside
+
+
+def is_numbered_heading(heading: Heading) -> bool:
+    """True for a question that is a numbered heading, "### 7. Title"."""
+    found = match_question_heading(heading.text) if heading.origin == "heading" else None
+    return heading.is_question and found is not None and read_number(found) is not None
 
 
 def demote_numbered_sections(headings: list[Heading], labelled_lines: set[int]) -> None:
@@ -106,9 +153,12 @@ def find_title(headings: list[Heading]) -> Heading | None:
     end = find_span_end(headings, 0)
     has_questions = any(h.is_question for h in headings[1:end])
     sibling = headings[end] if end < len(headings) else None
-    # "# Theory" then "# Coding" are sections; "# X Interview Guide" over "# SECTION 2" is not.
+    # "# Theory" then "# Coding" are sections; "# X Interview Guide" over "# SECTION 2" is not,
+    # nor over "# Reference", an appendix that holds no questions.
     if has_questions and sibling and sibling.rank == first.rank:
-        return first if titled and PART_MARK.match(LEADING_SYMBOLS.sub("", sibling.text)) else None
+        part = PART_MARK.match(LEADING_SYMBOLS.sub("", sibling.text)) is not None
+        appendix = not any(h.is_question for h in headings[end:])
+        return first if titled and (part or appendix) else None
     return first
 
 
@@ -118,17 +168,22 @@ def find_sections(headings: list[Heading], title: Heading | None) -> dict[int, s
     A section is a heading that is neither a question nor a difficulty level and has
     questions under it: a Table of Contents, Introduction or Summary has none.
     """
-    sections = {}
+    sections: dict[int, str] = {}
     total = sum(h.is_question for h in headings)
+    # The sections that hold the heading being looked at.
+    around: list[Heading] = []
     for i, heading in enumerate(headings):
+        around = [h for h in around if h.rank < heading.rank]
         if heading is title or heading.is_question or heading.is_level:
             continue
         if CONTENTS_HEADING.match(heading.text):
             # A table of contents lists the sections; it never is one.
             continue
         below = sum(h.is_question for h in headings[i + 1 : find_span_end(headings, i)])
-        if below and not (below == total and is_wrapper(heading)):
+        # "### Interview questions" inside "## 4. Variants" keeps that section's name.
+        if below and not ((below == total or around) and is_wrapper(heading)):
             sections[heading.line] = name_section(heading.text)
+            around.append(heading)
     return sections
 
 

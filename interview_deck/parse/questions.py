@@ -17,12 +17,14 @@ from interview_deck.parse.naming import (
     strip_emphasis,
     strip_trailing_symbols,
 )
-from interview_deck.parse.vocabulary import LABEL, LEADING_SYMBOLS, match_label
+from interview_deck.parse.vocabulary import LABEL, LEADING_SYMBOLS, QUESTION_NUMBER, match_label
 
 # "7. Title", "Q7: Title", "Question 7 — Title", "Problem 7: Title", "Coding Challenge 7 —
 # Title"; in "1.2 Title" the question's number is 2.
+# A word may name the kind first: "SQL Question 1", "Bonus Question 2", "Follow-up Q3".
 QUESTION_WORD = (
-    r"(?:(?:coding|practical|interview)\s+)?(?:q|question|problem|challenge|exercise|task|scenario)"
+    r"(?:[a-z][a-z+#-]{0,15}\s+)?(?:q|question|problem|challenge|exercise|task|scenario|card"
+    r"|flashcard)"
 )
 
 
@@ -36,6 +38,12 @@ QUESTION_HEADING = re.compile(
 # "### Question 7" with the question itself only in the field below.
 BARE_QUESTION_HEADING = re.compile(
     rf"^{QUESTION_WORD}\s*#?\s*(?P<number>\d{{1,9}})\s*[.):]?$", re.IGNORECASE
+)
+
+
+# "Question 5A: Title", an alternative to question 5: it is numbered on from the one before.
+LETTERED_QUESTION_HEADING = re.compile(
+    rf"^{QUESTION_WORD}\s*#?\s*\d{{1,9}}[a-z]\s*[.):\-–—]\s*(?P<title>.*)$", re.IGNORECASE
 )
 
 
@@ -80,6 +88,7 @@ def match_question_heading(text: str) -> re.Match[str] | None:
     return (
         QUESTION_HEADING.match(text)
         or BARE_QUESTION_HEADING.match(text)
+        or LETTERED_QUESTION_HEADING.match(text)
         or MARKED_QUESTION.match(text)
     )
 
@@ -105,8 +114,9 @@ def is_question_line(line: str, min_depth: int = 1) -> bool:
 def read_bold_question(content: str) -> str:
     """Return the heading a one-line bold paragraph stands for, if it is numbered, else "".
 
-    `**7. Title**` is "7. Title", `**Q7.** Title` is "Q7. Title", and `**7. Title:** Do X`
-    is "7. Title" (its prompt, "Do X", is read with the question's fields).
+    `**7. Title**` is "7. Title", `**Q7.** Title` is "Q7. Title", `**7. Title:** Do X`
+    is "7. Title" (its prompt, "Do X", is read with the question's fields), and
+    `**Question 3:**` is "Question 3:" (its prompt is the lines below it).
     """
     if "\n" in content or not content.startswith(("**", "__")):
         return ""
@@ -116,6 +126,9 @@ def read_bold_question(content: str) -> str:
     if is_bold_line(content):
         return strip_emphasis(content)
     label = LABEL.match(content)
+    if label and not content[label.end() :].strip() and QUESTION_NUMBER.match(label["label"]):
+        # `**Question 3:**` alone on its line, the question itself on the lines below.
+        return f"{label['label'].strip()}:"
     return label["label"].strip() if label and NUMBERED.match(label["label"]) else ""
 
 
@@ -138,6 +151,21 @@ class QuestionTitle:
     difficulty: str | None
 
 
+# "(5 minutes)", "(5-10 min)", "[10 mins]" at the end of a title.
+TIME_NOTE = re.compile(
+    r"[(\[]\s*~?\d{1,3}(?:\s*[-–]\s*\d{1,3})?\s*(?:minutes?|mins?|hours?|hrs?)\.?\s*[)\]]",
+    re.IGNORECASE,
+)
+
+
+def strip_time_note(title: str) -> str:
+    """Return a title without the time it takes: "Go Basics (5 minutes)" is "Go Basics"."""
+    text = title.rstrip()
+    # Only the last bracket is tried, so a title with many brackets is read once.
+    start = max(text.rfind("("), text.rfind("["))
+    return text[:start].rstrip() if start > 0 and TIME_NOTE.fullmatch(text[start:]) else title
+
+
 def read_question_title(text: str) -> QuestionTitle:
     """Read a question heading: "Q3 (Easy): Title", "7. Title — 🔴 Hard", "Title"."""
     match = match_question_heading(text)
@@ -149,7 +177,15 @@ def read_question_title(text: str) -> QuestionTitle:
             difficulty = name_difficulty(found["difficulty"])
             title = strip_trailing_symbols(title[: found.start()] + title[found.end() :]).strip()
     number = read_number(match) if match else None
-    return QuestionTitle(number, strip_emphasis(title), difficulty)
+    # "Go Basics (5 minutes)": the time it takes is not part of the title.
+    title = strip_time_note(title)
+    return QuestionTitle(number, strip_quotes(strip_emphasis(title)), difficulty)
+
+
+def strip_quotes(title: str) -> str:
+    """Return a title without the quotes around all of it: `"What is RAG?"` is What is RAG?."""
+    quoted = len(title) > 2 and title[0] in '"“' and title[-1] in '"”'
+    return title[1:-1].strip() if quoted and not any(q in title[1:-1] for q in '"“”') else title
 
 
 def find_titled_prompt(line: str) -> int | None:
@@ -170,5 +206,5 @@ ASKING_WORDS = re.compile(
 def asks_something(text: str, strictly: bool = False) -> bool:
     """True for a paragraph that asks: it ends with "?" or, unless `strictly`, opens like a
     question or a task ("Write ...", "Explain ...")."""
-    ending = text.rstrip(" *_)`\n")
+    ending = text.rstrip(" *_)`\n\"'”’")
     return ending.endswith("?") or (not strictly and ASKING_WORDS.match(text) is not None)

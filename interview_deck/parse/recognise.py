@@ -13,15 +13,17 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from interview_deck.parse.blocks import Block, read_items
+from interview_deck.parse.blocks import Block
 from interview_deck.parse.headings import (
     BOLD_LINE_RANK,
     BOLD_QUESTION_RANK,
     PART_MARK,
+    QUESTIONS_PART,
     Heading,
     HeadingScan,
     Rule,
 )
+from interview_deck.parse.items import read_list_questions
 from interview_deck.parse.naming import (
     SECTION_NAME,
     TOPIC_PHRASE,
@@ -103,7 +105,9 @@ def read_bold_question_line(scan: HeadingScan, i: int) -> list[Heading] | None:
     """Heading rule: a numbered one-line bold paragraph over a question label, `**7. Title**`.
 
     It must be the first question since a heading, or numbered next after the one before:
-    in a guide of headings, "**2. Hash map**" inside question 1 is a step of it.
+    in a guide of headings, "**2. Hash map**" inside question 1 is a step of it. A line
+    that neither asks nor has a label under it, "**3. Explain IoC.**", is a question when
+    it goes on a run of bold numbered questions, unless numbered steps came since the last.
     """
     text = read_bold_question(scan.blocks[i].text.strip().split("\n")[0])
     numbered = match_question_heading(text) if text else None
@@ -111,12 +115,19 @@ def read_bold_question_line(scan: HeadingScan, i: int) -> list[Heading] | None:
         return None
     number = read_number(numbered)
     headings = scan.headings
-    after_heading = not headings or not headings[-1].is_question
+    # "### 7. Practice Questions" over `**Question 1:**` lines holds them, whatever its number.
+    holds = bool(headings) and QUESTIONS_PART.search(headings[-1].text) is not None
+    after_heading = not headings or not headings[-1].is_question or holds
     after_bold = bool(headings) and headings[-1].rank == BOLD_QUESTION_RANK
     in_order = after_heading or (after_bold and number in (None, scan.number + 1))
     # A line marked "Q" or one that asks needs no label under it: "**Q1: Why?**".
     marked = number is None or text[:1].upper() == "Q" or asks_something(text, True)
-    if not (in_order and (marked or opens_question(find_first_label(scan.blocks, i + 1)))):
+    last = scan.last_question
+    goes_on = last is not None and last.rule == "bold question line" and not scan.steps
+    goes_on = goes_on and number == scan.number + 1
+    labelled = opens_question(find_first_label(scan.blocks, i + 1))
+    if not (in_order and (marked or goes_on or labelled)):
+        scan.steps = scan.steps or scan.in_question
         return None
     line = scan.blocks[i].line
     return [Heading("bold line", 0, BOLD_QUESTION_RANK, text, line, True, "bold question line")]
@@ -167,8 +178,16 @@ def read_question_label_line(scan: HeadingScan, i: int) -> list[Heading] | None:
 
 
 def read_question_list(scan: HeadingScan, i: int) -> list[Heading] | None:
-    """Heading rule: a numbered list whose every item is `1. **What is X?**` over an answer."""
-    return read_list_questions(scan.blocks[i], loose=not scan.in_question) or None
+    """Heading rule: a list whose every item is `1. **What is X?**` over an answer, or
+    `- **What is X?**`, `- **Q:** ...` over `**A:** ...` outside any question, or, marked
+    `Q`, under a numbered heading that asks nothing."""
+    block, last = scan.blocks[i], scan.last_question
+    found = read_list_questions(block, loose=not scan.in_question)
+    # "## 20. Revision Sheet" over `- **Q: ...**` items asks nothing and holds them.
+    if not found and scan.in_question and last is not None and last.origin == "heading":
+        holds = last.line not in scan.labelled_lines and not asks_something(last.text, True)
+        found = read_list_questions(block, loose=True, marked=True) if holds else []
+    return found or None
 
 
 # The header of a table's columns: the question, its answer, its number, its difficulty.
@@ -241,6 +260,7 @@ def make_paragraph(cell: Token, line: int) -> Block:
 
 HEADING_RULES: list[Rule] = [
     Rule("numbered list of questions", ("ordered_list",), read_question_list),
+    Rule("bulleted list of questions", ("bullet_list",), read_question_list),
     Rule("table of questions", ("table",), read_question_table),
     Rule("question heading", ("heading",), read_question_heading),
     Rule("bold question line", ("paragraph",), read_bold_question_line),
@@ -248,42 +268,6 @@ HEADING_RULES: list[Rule] = [
     Rule("question label line", ("paragraph",), read_question_label_line),
     Rule("answer confirms question", ("paragraph",), read_answer_confirms),
 ]
-
-
-def read_list_questions(block: Block, loose: bool = False) -> list[Heading]:
-    """Return the questions of a numbered list whose items are `1. **What is X?**` over an
-    answer, each with its blocks after the title; none if any item is not one.
-
-    With `loose` (outside any question), an item may also be a line that asks,
-    `1. What does chmod do?`, with anything under it as its answer.
-    """
-    if block.kind != "ordered_list":
-        return []
-    questions: list[Heading] = []
-    for item in read_items(block):
-        inner = item.blocks
-        first = inner[0] if inner else None
-        title = first.text.split("\n")[0] if first is not None and first.is_paragraph else ""
-        answered = any(
-            (found := match_label(line.strip())) and is_answer_label(found.name)
-            for b in inner
-            for line in inline_lines(b)
-        )
-        has_body = len(inner) > 1 or (first is not None and "\n" in first.text)
-        # A bold item that asks is a question even with nothing under it (it gets a warning).
-        asks = loose and asks_something(title, strictly=True) and (has_body or is_bold_line(title))
-        if not ((is_bold_line(title) and answered) or asks):
-            return []
-        text = f"{item.number or len(questions) + 1}. {strip_emphasis(title)}"
-        rule = "numbered list of questions"
-        heading = Heading("list item", 0, BOLD_QUESTION_RANK, text, item.line, True, rule, inner)
-        questions.append(heading)
-    return questions
-
-
-def inline_lines(block: Block) -> list[str]:
-    """Return the lines of every paragraph and heading in a block, nested ones too."""
-    return [line for t in block.tokens if t.type == "inline" for line in t.content.split("\n")]
 
 
 def is_bold_marker(content: str) -> bool:
@@ -322,7 +306,9 @@ def find_first_label(blocks: list[Block], start: int) -> str:
     """
     for block in blocks[start:]:
         if block.kind == "bullet_list":
-            found = match_label(block.lead) if block.lead else None
+            # `- **Q:** ...` items with `**A:**` under them are questions of their own.
+            questions = block.lead.startswith(("**Q", "__Q")) and read_list_questions(block, True)
+            found = match_label(block.lead) if block.lead and not questions else None
             return found.name if found else ""
         if block.kind != "paragraph" or BOLD_NUMBER.match(block.text):
             # A paragraph such as "**Q3:** ..." starts a question of its own.

@@ -94,13 +94,15 @@ LABELS: tuple[LabelRow, ...] = (
     row(
         rf"{PROMPT_KIND}(?:starter\s+)?(?:{QUESTION_NOUN}|context|given|code(?:\s+snippet)?|snippet|buggy\s+code"
         r"|(?:sample\s+|example\s+)?input(?:\s*/\s*output)?|setup|constraints|requirements"
-        r"|examples?(?:\s+usage)?|(?:function\s+)?signature|description|objective|goal)",
+        r"|examples?(?:\s+usage)?|(?:function\s+)?signature|description|objective|goal"
+        r"|(?:sample\s+|given\s+|input\s+|table\s+|database\s+)?(?:tables?|schema)"
+        r"|(?:sample|given|input)\s+data(?:set)?)",
         Role.PROMPT,
     ),
     row(r"(?:sample\s+code|code\s+example|approach|implementation|walkthrough)", Role.DETAIL,
         *BESIDE, F.ANSWER_PART),
     row(r"output", Role.DETAIL, *BESIDE, F.OUTPUT),
-    row(r"(?:sample\s+|expected\s+|example\s+)output", Role.TERM, F.OUTPUT),
+    row(r"(?:sample\s+|expected\s+|example\s+)output(?:\s+format)?", Role.TERM, F.OUTPUT),
     row(r"steps", Role.TERM, F.ANSWER_PART),
     row(r"explanation|hints?|(?:the\s+)?fix|(?:(?:time|space)\s+)?complexity", Role.DETAIL,
         *BESIDE),
@@ -114,7 +116,8 @@ LABELS: tuple[LabelRow, ...] = (
         F.ALONE,
     ),
     row(r"(?:difficulty|level)(?:\s+level)?", Role.METADATA, F.DIFFICULTY),
-    row(r"category|topic|tags?|type|question\s+type|estimated\s+time|time\s+(?:limit|needed)",
+    row(r"category|topic|tags?|type|question\s+type|estimated\s+time|time\s+(?:limit|needed)"
+        r"|compan(?:y|ies)|asked\s+(?:at|by|in)|(?:question\s+)?style|frequency",
         Role.METADATA),
     row(r"situation|action|result", Role.TERM, F.STAR),
     row(r"pro\s+tips?|final\s+(?:advice|tips?|thoughts|words)|next\s+steps?|conclusion|summary"

@@ -23,6 +23,8 @@ from interview_deck.errors import OutputError, Problem, SettingError
 
 # A temporary output file older than this was left by a build that was killed.
 STALE_SECONDS = 3600
+# An output is compared with the one it would replace this much at a time.
+COMPARE_CHUNK = 1024 * 1024
 # Zip entry times cannot predate 1980 (1980-01-01) nor follow 2107 (2107-12-31 23:59:58).
 ZIP_EPOCH = 315532800
 ZIP_LATEST = 4354819198
@@ -194,6 +196,11 @@ class StagedOutputs:
         with signals_held():
             for staged in self.files:
                 try:
+                    if is_same_file_content(staged.temporary, staged.target):
+                        # Left as it was, so that its time says when it last changed: a
+                        # sync tool or `make` then sees no change (the bundle, most often).
+                        staged.temporary.unlink()
+                        continue
                     os.chmod(staged.temporary, 0o644)
                     os.replace(staged.temporary, staged.target)
                 except OSError as e:
@@ -206,6 +213,22 @@ class StagedOutputs:
             with contextlib.suppress(OSError):
                 staged.temporary.unlink(missing_ok=True)
         self.files.clear()
+
+
+def is_same_file_content(new: Path, old: Path) -> bool:
+    """True if `old` is a regular file with the same bytes as `new`."""
+    try:
+        if not old.is_file() or old.stat().st_size != new.stat().st_size:
+            return False
+        with new.open("rb") as fresh, old.open("rb") as kept:
+            while True:
+                chunk = fresh.read(COMPARE_CHUNK)
+                if chunk != kept.read(COMPARE_CHUNK):
+                    return False
+                if not chunk:
+                    return True
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager

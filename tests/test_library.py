@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -421,3 +422,22 @@ def test_check_prints_one_line_per_guide_with_its_counts(tmp_path: Path) -> None
     ]
     message = "no questions found (expected headings like '### 1. Title')"
     assert stderr == f"{content / 'sql' / 'broken.md'}:1: error: {message}\n"
+
+
+def test_a_rebuild_that_changes_nothing_leaves_the_bundle_as_it_was(tmp_path: Path) -> None:
+    content = make_library(tmp_path)
+    out = content / "out"
+    assert run("build", str(content), "--out", str(out), "--bundle", "phone")[0] == 0
+    bundle = out / "phone.apkg"
+    before = bundle.read_bytes(), bundle.stat().st_mtime_ns
+    os.utime(bundle, ns=(1_000_000_000, 1_000_000_000))
+
+    # Every guide is cached: the bundle made again has the same bytes, so the file stays.
+    assert run("build", str(content), "--out", str(out), "--bundle", "phone")[0] == 0
+    assert (bundle.read_bytes(), bundle.stat().st_mtime_ns) == (before[0], 1_000_000_000)
+
+    guide = content / GUIDE.name
+    guide.write_text(guide.read_text(encoding="utf-8").replace("Script", "Scripts"))
+    assert run("build", str(content), "--out", str(out), "--bundle", "phone")[0] == 0
+    assert bundle.read_bytes() != before[0]
+    assert bundle.stat().st_mtime_ns != 1_000_000_000

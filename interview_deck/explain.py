@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from pathlib import Path
 
 from interview_deck.errors import Problem, escape_controls, format_path
@@ -22,8 +23,10 @@ def explain_guide(path: Path) -> str:
     rows = [heading, "", "blocks:"]
     rows += [f"  {r.line:>5}  {r.role:<10}  {r.rule}" for r in guide.readings]
     rows += ["", "questions:"]
-    rows += [row for question in guide.questions for row in describe_question(guide, question)]
-    rows += [f"  {w}" for w in guide.warnings if find_question(guide, w) is None]
+    about = sort_warnings(guide)
+    for i, question in enumerate(guide.questions):
+        rows += describe_question(question, about.get(i, []))
+    rows += [f"  {w}" for w in about.get(None, [])]
     # Characters a terminal would act on are shown escaped, never sent as they are.
     return "\n".join(escape_controls(row) for row in rows)
 
@@ -34,8 +37,8 @@ def list_readings(path: Path) -> str:
     return "\n".join(f"{r.line} {r.role}: {r.rule}" for r in guide.readings) + "\n"
 
 
-def describe_question(guide: Guide, question: Question) -> list[str]:
-    """Return a question's row, and a row for each warning about it."""
+def describe_question(question: Question, warnings: list[Problem]) -> list[str]:
+    """Return a question's row, and a row for each of its warnings."""
     where = " / ".join(filter(None, [question.section, question.difficulty])) or "-"
     front = preview(question.prompt_fields) or question.title
     back = preview(question.answer_fields)
@@ -44,14 +47,19 @@ def describe_question(guide: Guide, question: Question) -> list[str]:
         f"       front: {front}",
         f"       back:  {back}",
     ]
-    warnings = [w for w in guide.warnings if find_question(guide, w) is question]
     return rows + [f"       {w.severity}: {w.message} (line {w.line})" for w in warnings]
 
 
-def find_question(guide: Guide, problem: Problem) -> Question | None:
-    """Return the question a problem's line falls in, if any."""
-    before = [q for q in guide.questions if q.line <= problem.line]
-    return before[-1] if before else None
+def sort_warnings(guide: Guide) -> dict[int | None, list[Problem]]:
+    """Return the guide's warnings by the index of the question their line falls in (None
+    for those before the first question)."""
+    # Questions are in the guide's order, so their lines rise and a bisection finds each.
+    starts = [q.line for q in guide.questions]
+    about: dict[int | None, list[Problem]] = {}
+    for warning in guide.warnings:
+        found = bisect_right(starts, warning.line) - 1
+        about.setdefault(found if found >= 0 else None, []).append(warning)
+    return about
 
 
 def preview(fields: tuple[Field, ...]) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from interview_deck.errors import GuideError
+from interview_deck.explain import explain_guide
 from interview_deck.parse import parse_guide
 from interview_deck.read import read_source
 
@@ -79,3 +80,14 @@ def test_lists_nested_too_deep_lose_no_question(tmp_path: Path) -> None:
     assert [(w.line, w.message) for w in parsed.warnings] == [
         (5, "lists or quotes nested this deep are shown as plain text from here on (1 line)")
     ]
+
+
+@pytest.mark.slow
+def test_explain_is_linear_in_questions_and_warnings(tmp_path: Path) -> None:
+    # Every question skips a number, so each has a warning to be listed under it.
+    count = 4000
+    guide = tmp_path / "g.md"
+    guide.write_text("".join(f"### {2 * i}. Question {i}{ANSWER}\n" for i in range(1, count)))
+    rows = explain_guide(guide).splitlines()
+    assert len([r for r in rows if r.startswith("       warning: ")]) == count - 2
+    assert rows[-1].startswith("       warning: numbering")

@@ -95,6 +95,8 @@ class HeadingScan:
     """What the heading rules know of the blocks before the one they read."""
 
     blocks: list[Block]
+    # The codes that mark a run of questions in the guide: "T" of "### T1.", "AP" of "**AP2.**".
+    codes: frozenset[str] = frozenset()
     headings: list[Heading] = field(default_factory=list)
     # Lines of questions that a label right under them confirms.
     labelled_lines: set[int] = field(default_factory=set)

@@ -22,6 +22,7 @@ from interview_deck.parse.naming import (
 )
 from interview_deck.parse.questions import (
     asks_something,
+    find_code_runs,
     is_bold_line,
     match_question_heading,
     read_number,
@@ -56,7 +57,7 @@ def outline_guide(blocks: list[Block]) -> Outline:
 
 def scan_headings(blocks: list[Block]) -> dict[int, list[Heading]]:
     """Return the headings of the guide by block, each read by the first heading rule that fits."""
-    scan = HeadingScan(blocks)
+    scan = HeadingScan(blocks, find_code_runs([first_line(b) for b in blocks]))
     by_block: dict[int, list[Heading]] = {}
     for i, block in enumerate(blocks):
         for rule in HEADING_RULES:
@@ -70,6 +71,14 @@ def scan_headings(blocks: list[Block]) -> dict[int, list[Heading]]:
     demote_numbered_sections(scan.headings, scan.labelled_lines)
     demote_notes(scan.headings, scan.labelled_lines)
     return by_block
+
+
+def first_line(block: Block) -> str:
+    """Return the first line of a heading or paragraph, where a question's mark would be."""
+    if block.kind not in ("heading", "paragraph"):
+        return ""
+    text = block.text.strip().split("\n")[0]
+    return strip_emphasis(text) if block.kind == "heading" or is_bold_line(text) else text
 
 
 def demote_notes(headings: list[Heading], labelled_lines: set[int]) -> None:

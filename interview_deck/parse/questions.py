@@ -30,7 +30,7 @@ QUESTION_WORD = (
 
 QUESTION_HEADING = re.compile(
     rf"^(?:{QUESTION_WORD}\s*#?\s*)?(?:\d{{1,3}}\.(?=\d))?(?P<number>\d{{1,9}})"
-    r"\s*(?:[.):\-–—]\s*|\s+)(?P<title>.*)$",
+    r"\s*(?:[.):：\-–—]\s*|\s+)(?P<title>.*)$",
     re.IGNORECASE,
 )
 
@@ -48,7 +48,7 @@ LETTERED_QUESTION_HEADING = re.compile(
 
 
 # "Q: Title", "Question: Title": a question marked as one, without a number.
-MARKED_QUESTION = re.compile(r"^(?:q|question)\s*[:.)\-–—]\s*(?P<title>\S.*)$", re.IGNORECASE)
+MARKED_QUESTION = re.compile(r"^(?:q|question)\s*[:：.)\-–—]\s*(?P<title>\S.*)$", re.IGNORECASE)
 
 
 # "**Q7.** Title", "**Question 7:** Title": a number in bold, then the question.
@@ -280,4 +280,5 @@ def asks_something(text: str, strictly: bool = False) -> bool:
     """True for a paragraph that asks: it ends with "?" or, unless `strictly`, opens like a
     question or a task ("Write ...", "Explain ...")."""
     ending = text.rstrip(" *_)`\n\"'”’")
-    return ending.endswith("?") or (not strictly and ASKING_WORDS.match(text) is not None)
+    # "？" is the full-width mark of Chinese and Japanese text.
+    return ending.endswith(("?", "？")) or (not strictly and ASKING_WORDS.match(text) is not None)

@@ -17,6 +17,7 @@ from interview_deck.parse.blocks import Block
 from interview_deck.parse.headings import (
     BOLD_LINE_RANK,
     BOLD_QUESTION_RANK,
+    INTRO_HEADING,
     PART_MARK,
     QUESTIONS_PART,
     Heading,
@@ -54,11 +55,6 @@ from interview_deck.parse.vocabulary import (
 
 # A bold line naming a section or level: "I. Theory (20 Questions)", "A. Easy", "Coding".
 MARKER = re.compile(r"^(?:[IVX]{1,6}|[A-Z]|\d{1,2})[.)]\s+\S")
-INTRO_HEADING = re.compile(
-    r"^\W*(?:(?:introduction|overview|about\s+this\s+guide)\W*$"
-    r"|how\s+to\s+use\s+this\s+guide|how\s+(?:this|the)\s+guide\s+is|(?:guide\s+)?format\b)",
-    re.IGNORECASE,
-)
 
 
 def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:
@@ -91,12 +87,16 @@ def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:
     if numbered and PLAIN_NUMBER.match(text) and not label_follows:
         numbered = None
     intro = INTRO_HEADING.match(text) is not None
-    if intro:
+    # "# 22. Generic Constraints" over the guide: the lesson's number, not a question's.
+    lesson = block.depth == 1 and scan.lesson_title and not scan.headings and not label_follows
+    if intro or lesson:
         numbered = None
     # "# Redis Interview Questions" over `Q: ...` lines is the guide's title, not a question.
-    titled = TOPIC_PHRASE.search(clip_name(text)) is not None
+    titled = TOPIC_PHRASE.search(clip_name(text)) is not None or lesson
     may_ask = bool(numbered) or not (inside or titled or lookup_label(clean_label(text)).is_known)
     asks = asks_something(text, True) and below is not None and below.kind != "heading"
+    # "### What is the STAR method?" under "## Introduction", before any question, explains.
+    asks = asks and not (0 < scan.intro_rank < block.depth and last is None)
     labelled = may_ask and (label_follows or asks) and not intro
     if labelled:
         scan.labelled_lines.add(block.line)

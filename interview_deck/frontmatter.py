@@ -1,9 +1,9 @@
 """Read a guide's YAML front matter without a YAML library: the few keys this tool honours.
 
 Only `key: value` lines, quoted strings and lists (`tags: [a, b]`, or `tags:` followed by
-`- a` lines) are read. What the keys `deck`, `title` and `tags` hold is honoured; other keys
-are skipped whatever their values look like, and a line that is none of these is ignored
-with a warning.
+`- a` lines) are read. What the keys `deck`, `title`, `tags` and `difficulty` hold is
+honoured; other keys are skipped whatever their values look like, and a line that is none
+of these is ignored with a warning.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ TRAILING_COMMENT = re.compile(r"[ \t]+#.*$")
 SYNTAX_START = tuple("[]{}&*!|>%@`")
 # A name longer than this is cut, as a heading's is.
 MAX_NAME = 300
-HONOURED = ("deck", "title", "tags")
+HONOURED = ("deck", "title", "tags", "difficulty")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class FrontMatter:
     deck: str | None = None
     title: str | None = None
     tags: tuple[str, ...] = ()
+    # The difficulty of the questions that state none: "intermediate".
+    difficulty: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,11 @@ def read_front_matter(path: Path, block: FrontMatterLines) -> tuple[FrontMatter,
     deck = read_deck(path, found["deck"], problems) if "deck" in found else None
     title = read_title(path, found["title"], problems) if "title" in found else None
     tags = read_tags(path, found["tags"], problems) if "tags" in found else ()
-    return FrontMatter(deck, title, tags), sorted(problems, key=lambda p: p.line)
+    # Read quietly: a guide may rate itself in ways this tool does not know ("difficulty: 2").
+    level = found.get("difficulty")
+    difficulty = read_scalar(level.value) if level and level.value and not level.under else None
+    front = FrontMatter(deck, title, tags, (difficulty or "").strip() or None)
+    return front, sorted(problems, key=lambda p: p.line)
 
 
 def split_entries(path: Path, block: FrontMatterLines) -> tuple[list[Entry], list[Problem]]:

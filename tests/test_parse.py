@@ -250,6 +250,11 @@ def test_sub_heading_inside_question_is_a_field(tmp_path: Path) -> None:
         (".NET Core Interview Questions", ".NET Core"),
         ("HTTP — Interview Guide", "HTTP"),
         ("PYTHON ITERATORS & ITERABLES — INTERVIEW GUIDE", "Python Iterators & Iterables"),
+        ("Junior Data Engineer Interview Questions", "Data Engineer"),
+        ("Вопросы на собеседовании: Istio Service Mesh", "Istio Service Mesh"),
+        ("Kafka 面试题", "Kafka"),
+        ("Preguntas de entrevista: Docker", "Docker"),
+        ("22. Generic Constraints", "Generic Constraints"),
     ],
 )
 def test_topic_is_the_title_without_interview_words(title: str, topic: str) -> None:

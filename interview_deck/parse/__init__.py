@@ -12,6 +12,7 @@ The stages, each a module of this package:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,7 @@ from interview_deck.parse.body import find_chat_asides, find_chat_outro
 from interview_deck.parse.checks import check_declared_counts, check_numbering, find_unclosed_fences
 from interview_deck.parse.identity import assign_keys
 from interview_deck.parse.markdown import create_parser, is_safe_link
-from interview_deck.parse.naming import name_section, name_topic, slugify
+from interview_deck.parse.naming import name_difficulty, name_section, name_topic, slugify
 from interview_deck.parse.outline import find_bold_title, outline_guide
 from interview_deck.parse.vocabulary import is_answer_label
 
@@ -63,6 +64,9 @@ def parse_guide(source: Source) -> Guide:
     finished = [finish_question(path, lines, d) for d in assembly.drafts]
     problems += [p for f in finished for p in f.problems]
     kept = [(f.question, d) for f, d in zip(finished, assembly.drafts, strict=True) if f.question]
+    # `difficulty: intermediate` in the front matter rates the questions that rate nothing.
+    default = name_difficulty(source.front_matter.difficulty or "")
+    kept = [(replace(q, difficulty=q.difficulty or default), d) for q, d in kept]
     # identity: a key for each question's note
     ids, parts = [d.key for _, d in kept], [d.part for _, d in kept]
     questions = assign_keys(path, [q for q, _ in kept], ids, parts, problems)
@@ -80,7 +84,7 @@ def parse_guide(source: Source) -> Guide:
     front = source.front_matter
     return Guide(
         path,
-        name_topic(front.title or title, path),
+        name_topic(front.title or title, path, title),
         assembly.intro_text,
         tuple(questions),
         # In the order of the guide's lines, as a reader goes through it.

@@ -25,9 +25,19 @@ from interview_deck.parse.vocabulary import LEADING_SYMBOLS
 # A line that names a part of the guide: "Section 1: Core Concepts", "Part B — Coding".
 PART_MARK = re.compile(r"^(?:section|part|chapter)\s+\w{1,4}\b\s*[:.)\-–—]", re.IGNORECASE)
 
-# A heading over a part of questions: "Interview Questions", "Practice Questions", "Q&A".
+# A heading over a part of questions: "Interview Questions", "Practice Questions", "Q&A",
+# also in Russian, Chinese, Spanish and French ("Вопросы на собеседовании", "面试题").
 QUESTIONS_PART = re.compile(
-    r"\b(?:(?:interview|practice|review)\s+questions|q\s*&\s*a)\b", re.IGNORECASE
+    r"\b(?:(?:interview|practice|review)\s+questions|q\s*&\s*a"
+    r"|вопросы\s+(?:на|для|к)\s+собеседовани\w*|preguntas\s+de\s+(?:la\s+)?entrevista"
+    r"|questions\s+d['’]entretien)\b|面试题",
+    re.IGNORECASE,
+)
+# A heading over the guide's introduction: "Overview", "How to use this guide".
+INTRO_HEADING = re.compile(
+    r"^\W*(?:(?:introduction|overview|about\s+this\s+guide)\W*$"
+    r"|how\s+to\s+use\s+this\s+guide|how\s+(?:this|the)\s+guide\s+is|(?:guide\s+)?format\b)",
+    re.IGNORECASE,
 )
 
 Origin = Literal["heading", "bold line", "list item", "table row"]
@@ -95,6 +105,8 @@ class HeadingScan:
     """What the heading rules know of the blocks before the one they read."""
 
     blocks: list[Block]
+    # The codes that mark a run of questions in the guide: "T" of "### T1.", "AP" of "**AP2.**".
+    codes: frozenset[str] = frozenset()
     headings: list[Heading] = field(default_factory=list)
     # Lines of questions that a label right under them confirms.
     labelled_lines: set[int] = field(default_factory=set)
@@ -107,10 +119,18 @@ class HeadingScan:
     in_question: bool = False
     # True once a numbered bold line inside the last question was read as a step of it.
     steps: bool = False
+    # The rank of the open introduction's heading, "## Introduction"; 0 when none is open.
+    intro_rank: int = 0
+    # True when the guide's first heading is its only numbered h1: "# 22. Generics" is a lesson.
+    lesson_title: bool = False
 
     def add(self, heading: Heading) -> None:
         """Add a heading the rules read, keeping track of the question it may be in."""
         self.headings.append(heading)
+        if self.intro_rank and heading.rank <= self.intro_rank:
+            self.intro_rank = 0
+        if not heading.is_question and INTRO_HEADING.match(heading.text):
+            self.intro_rank = heading.rank
         if heading.is_question:
             # As the assembler does, an unnumbered question counts on from the last.
             numbered = match_question_heading(heading.text)

@@ -65,12 +65,15 @@ SECTION_NAME = re.compile(
 )
 SECTION_NOISE = re.compile(
     r"\bsection\s*(?:\d+|[A-Z]|[IVX]+)?\b|\bpart\s*[\dA-Z]?\b|\bquestions?(?:\s+(?:and|&)\s+answers?)?\b"
+    r"|вопросы\s+(?:на|для|к)\s+собеседовани\w*|preguntas\s+de\s+(?:la\s+)?entrevista"
+    r"|questions\s+d['’]entretien"
     r"|\(.*?\)|[#:—–|]|\s-\s",
     re.IGNORECASE,
 )
 # "1.", "1️⃣", "IV.", "B." before a section's name.
 SECTION_NUMBER = re.compile(
-    r"^(?:\d{1,3}\ufe0f?\u20e3|\d{1,3}(?:\.\d{1,3})+\s|\d{1,3}[.)]|[IVX]{1,6}[.)]|[A-Z][.)])\s*"
+    r"^(?:(?:\d\ufe0f?\u20e3){1,3}|\U0001f51f|\d{1,3}(?:\.\d{1,3})+\s|\d{1,3}[.)]|[IVX]{1,6}[.)]"
+    r"|[A-Z][.)])\s*"
 )
 # What is left of "Part B — Hard Level Questions" once it names no section.
 LEVEL_WORDS = re.compile(
@@ -78,11 +81,16 @@ LEVEL_WORDS = re.compile(
     r"|[^\w\s]",
     re.IGNORECASE,
 )
+# "Interview questions" in Russian, Chinese, Spanish and French.
+FOREIGN_QUESTIONS = (
+    r"вопросы\s+(?:на|для|к)\s+собеседовани\w*|(?:经典)?面试题(?:与标准答案)?"
+    r"|preguntas\s+de\s+(?:la\s+)?entrevista|questions\s+d['’]entretien"
+)
 # The words of a title that say what kind of document it is, not what it is about.
 TOPIC_PHRASE = re.compile(
     r"\b(?:(?:a|the|comprehensive|complete|ultimate|essential)\s+)*(?:interview\s+)?"
     r"(?:guide|questions?(?:\s*(?:and|&)\s*answers?)?|q\s*&\s*a|prep(?:aration)?|cheat\s*sheet)"
-    r"(?:\s+(?:on|for|about|to))?\b|\binterview\b",
+    rf"(?:\s+(?:on|for|about|to))?\b|\binterview\b|{FOREIGN_QUESTIONS}",
     re.IGNORECASE,
 )
 GUIDE_WORDS = re.compile(
@@ -98,14 +106,19 @@ QUALIFIER_WORDS = (
     r"|mastering|cracking|mock|comprehensive|complete|ultimate|essential|practical|detailed"
     r"|quick|theory|coding|behaviou?ral|hard|easy|the|and|&|\+)"
 )
+# After a topic, "Engineer" names a role with it: "Data Engineer" is not about "Data".
+TRAILING_QUALIFIER_WORDS = QUALIFIER_WORDS.replace("|engineer|engineering", "")
 TOPIC_QUALIFIERS = re.compile(
-    rf"^(?:{QUALIFIER_WORDS}\s*)+(?=\S|$)|(?:\s+{QUALIFIER_WORDS})+$", re.IGNORECASE
+    rf"^(?:{QUALIFIER_WORDS}\s*)+(?=\S|$)|(?:\s+{TRAILING_QUALIFIER_WORDS})+$", re.IGNORECASE
 )
 # A table of contents or summary may count the questions of the whole guide.
 CONTENTS_HEADING = re.compile(
-    r"^\W*(?:table\s+of\s+contents|contents|summary|overview|index)\b", re.IGNORECASE
+    r"^\W*(?:table\s+of\s+contents|contents|summary|overview|index"
+    r"|содержание|оглавление|contenido|índice|sommaire|table\s+des\s+matières|目录)\b",
+    re.IGNORECASE,
 )
-TOPIC_FILLER = re.compile(r"^[^\w.]*(?:top\s+)?(?:\d+\s+)?|[\s\-–—:|,&]+$", re.IGNORECASE)
+# "Top 30 ...", and a lesson's number: "22. Generic Constraints".
+TOPIC_FILLER = re.compile(r"^[^\w.]*(?:top\s+)?(?:\d+\.?\s+)?|[\s\-–—:|,&]+$", re.IGNORECASE)
 
 
 def find_trailing_difficulty(text: str) -> re.Match[str] | None:
@@ -171,7 +184,20 @@ def name_section(text: str, keep_difficulty: bool = True) -> str:
     return name.title() if (name.isupper() or name.islower()) and not acronym else name
 
 
-def name_topic(title: str, path: Path) -> str:
+def name_topic(title: str, path: Path, *fallbacks: str) -> str:
+    """Return the topic of the first title that names one, else the file's name.
+
+    The front matter's `title:` comes first, then the guide's heading: "Behavioral
+    Questions" names no topic, "# 🤝 Behavioral DevOps Interview Questions" does.
+    """
+    for text in (title, *fallbacks):
+        topic = find_topic(text)
+        if topic:
+            return topic
+    return path.stem.replace("-", " ").replace("_", " ").title()
+
+
+def find_topic(title: str) -> str:
     """Return the topic: "Python Modules — Interview Guide (30 Qs)" gives "Python Modules".
 
     The title's parts are split at dashes, colons and bars. The topic is what comes before
@@ -202,7 +228,7 @@ def name_topic(title: str, path: Path) -> str:
     # A shouted title is title-cased; a short one is more likely an acronym ("HTTP", "REST API").
     if topic.isupper() and any(len(word) > 5 for word in topic.split()):
         topic = topic.title()
-    return topic or path.stem.replace("-", " ").replace("_", " ").title()
+    return topic
 
 
 def strip_emphasis(text: str) -> str:

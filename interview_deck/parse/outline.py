@@ -22,6 +22,7 @@ from interview_deck.parse.naming import (
 )
 from interview_deck.parse.questions import (
     asks_something,
+    find_code_runs,
     is_bold_line,
     match_question_heading,
     read_number,
@@ -56,7 +57,8 @@ def outline_guide(blocks: list[Block]) -> Outline:
 
 def scan_headings(blocks: list[Block]) -> dict[int, list[Heading]]:
     """Return the headings of the guide by block, each read by the first heading rule that fits."""
-    scan = HeadingScan(blocks)
+    scan = HeadingScan(blocks, find_code_runs([first_line(b) for b in blocks]))
+    scan.lesson_title = is_lesson_title(blocks)
     by_block: dict[int, list[Heading]] = {}
     for i, block in enumerate(blocks):
         for rule in HEADING_RULES:
@@ -72,6 +74,25 @@ def scan_headings(blocks: list[Block]) -> dict[int, list[Heading]]:
     return by_block
 
 
+def is_lesson_title(blocks: list[Block]) -> bool:
+    """True when the first heading is the guide's only numbered h1 and deeper headings follow.
+
+    "# 22. Generic Constraints" numbers a lesson; a guide of questions as h1s has many.
+    """
+    headings = [b for b in blocks if b.kind == "heading"]
+    numbered = [b for b in headings if b.depth == 1 and match_question_heading(first_line(b))]
+    deeper = any(b.depth > 1 for b in headings)
+    return deeper and len(numbered) == 1 and numbered[0] is headings[0]
+
+
+def first_line(block: Block) -> str:
+    """Return the first line of a heading or paragraph, where a question's mark would be."""
+    if block.kind not in ("heading", "paragraph"):
+        return ""
+    text = block.text.strip().split("\n")[0]
+    return strip_emphasis(text) if block.kind == "heading" or is_bold_line(text) else text
+
+
 def demote_notes(headings: list[Heading], labelled_lines: set[int]) -> None:
     """Unmark numbered headings that are study notes: "#### 1. Precision", which asks
     nothing, in a guide whose questions sit under an "Interview Questions" heading.
@@ -81,14 +102,23 @@ def demote_notes(headings: list[Heading], labelled_lines: set[int]) -> None:
     """
     inside = mark_questions_parts(headings)
     marked = [h for h, held in zip(headings, inside, strict=True) if held and h.is_question]
-    if not marked or any(is_numbered_heading(h) for h in marked):
+    # "### Q1." under "## 15. Interview Questions" are questions, "### 1️⃣ Safety" notes.
+    forms = {is_q_marked(h) for h in marked if is_numbered_heading(h)}
+    if not marked or False in forms:
         return
     for heading, held in zip(headings, inside, strict=True):
         if held or not is_numbered_heading(heading) or heading.line in labelled_lines:
             continue
+        if is_q_marked(heading) in forms:
+            continue
         if not asks_something(read_question_title(heading.text).title):
             heading.is_question = False
             heading.rule = "notes heading"
+
+
+def is_q_marked(heading: Heading) -> bool:
+    """True for a heading whose number a question word marks: "Q1.", "Question 2:"."""
+    return LEADING_SYMBOLS.sub("", heading.text)[:1].upper() == "Q"
 
 
 def mark_questions_parts(headings: list[Heading]) -> list[bool]:
@@ -190,7 +220,10 @@ def find_sections(headings: list[Heading], title: Heading | None) -> dict[int, s
 def is_wrapper(heading: Heading) -> bool:
     """True for a heading over all the questions that names no part: "## Interview Questions"."""
     name = name_section(heading.text)
-    generic = TOPIC_PHRASE.search(clip_name(heading.text)) is not None and len(name.split()) <= 1
+    text = clip_name(heading.text)
+    # "## 15. Interview Questions & Answers 🎯", "## Вопросы на собеседовании": nothing else.
+    bare = not re.sub(r"[\W\d_]", "", TOPIC_PHRASE.sub("", text))
+    generic = TOPIC_PHRASE.search(text) is not None and (len(name.split()) <= 1 or bare)
     return generic and not SECTION_NAME.match(name)
 
 

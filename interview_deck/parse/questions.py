@@ -30,7 +30,7 @@ QUESTION_WORD = (
 
 QUESTION_HEADING = re.compile(
     rf"^(?:{QUESTION_WORD}\s*#?\s*)?(?:\d{{1,3}}\.(?=\d))?(?P<number>\d{{1,9}})"
-    r"\s*(?:[.):\-–—]\s*|\s+)(?P<title>.*)$",
+    r"\s*(?:[.):：\-–—]\s*|\s+)(?P<title>.*)$",
     re.IGNORECASE,
 )
 
@@ -48,7 +48,7 @@ LETTERED_QUESTION_HEADING = re.compile(
 
 
 # "Q: Title", "Question: Title": a question marked as one, without a number.
-MARKED_QUESTION = re.compile(r"^(?:q|question)\s*[:.)\-–—]\s*(?P<title>\S.*)$", re.IGNORECASE)
+MARKED_QUESTION = re.compile(r"^(?:q|question)\s*[:：.)\-–—]\s*(?P<title>\S.*)$", re.IGNORECASE)
 
 
 # "**Q7.** Title", "**Question 7:** Title": a number in bold, then the question.
@@ -57,6 +57,74 @@ BOLD_NUMBER = re.compile(
     r"\s*[.:)]?\s*(?=\S)",
     re.IGNORECASE,
 )
+
+
+# "T1. Title", "AP2: Title": some guides mark questions with a short code of capitals and a
+# number (T for tricky, AP for applied problem); in bold, "**Drill 26.**" does it with a word.
+# A parenthesis may follow the number: "Q1 (co-01 -- methods)." names the card's concept.
+CODE = r"(?P<code>[A-Z]{1,3}|[A-Z][a-z]{2,15} )(?P<number>\d{1,4})\s*(?P<slug>\([^()\n]{0,80}\))?"
+PLAIN_CODE = re.compile(rf"^{CODE}\s*[.:)]\s*(?P<title>\S.*)$")
+BOLD_CODE = re.compile(
+    rf"^(?:\*\*|__){CODE}\s*(?P<stop>[.:)]?)\s*(?:\*\*|__)\s*(?P<after>[.:)]?)\s*(?P<title>\S.*)$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeMark:
+    """A question marked by a code: its code ("T", "AP", "Drill "), number and title."""
+
+    code: str
+    number: int
+    title: str
+    # "(co-01 -- methods)" after the number; "(Easy)" there is the question's difficulty.
+    slug: str = ""
+
+    @property
+    def is_word(self) -> bool:
+        """True for a word rather than a code of capitals: "Drill 26."."""
+        return self.code.endswith(" ")
+
+
+def read_code_mark(text: str) -> CodeMark | None:
+    """Read "T1. Title" or, in bold, `**AP1.** Title` and `**Drill 26.** Title`.
+
+    Only a bold mark may be a word: a heading "Day 1: Basics" or "Step 2: Build" is a
+    part of a plan, not a question.
+    """
+    bold = BOLD_CODE.match(text)
+    if bold and (bold["stop"] or bold["after"]):
+        return CodeMark(bold["code"], int(bold["number"]), bold["title"], bold["slug"] or "")
+    plain = PLAIN_CODE.match(text)
+    if plain and not plain["code"].endswith(" "):
+        return CodeMark(plain["code"], int(plain["number"]), plain["title"], plain["slug"] or "")
+    return None
+
+
+def find_code_runs(texts: list[str]) -> frozenset[str]:
+    """Return the codes that mark two numbers or more among these texts: a run of questions."""
+    numbers: dict[str, set[int]] = {}
+    for text in texts:
+        mark = read_code_mark(text)
+        if mark:
+            numbers.setdefault(mark.code, set()).add(mark.number)
+    return frozenset(code for code, found in numbers.items() if len(found) > 1)
+
+
+def read_code_question(text: str, runs: frozenset[str], whole: str = "") -> str:
+    """Return a code-marked question as "Question 7: Title", or "" if it is not one.
+
+    A code of capitals is a question when its code marks a run or its text asks; a word
+    ("**Step 1.**", "**Python 3.**") only when it does both. `whole` is the paragraph it opens.
+    """
+    mark = read_code_mark(text)
+    if mark is None:
+        return ""
+    asks = asks_something(strip_time_note(whole or mark.title), strictly=True)
+    in_run = mark.code in runs
+    if not (in_run and asks if mark.is_word else in_run or asks):
+        return ""
+    difficulty = f" {mark.slug}" if LEADING_DIFFICULTY.match(mark.slug) else ""
+    return f"Question {mark.number}{difficulty}: {mark.title}"
 
 
 # A numbered title inside a label, as in `**7. Fetch URLs:** Fetch a list of URLs.`
@@ -151,11 +219,14 @@ class QuestionTitle:
     difficulty: str | None
 
 
-# "(5 minutes)", "(5-10 min)", "[10 mins]" at the end of a title.
+# "(5 minutes)", "(5-10 min)", "[10 mins]", `(30–45s)` at the end of a title.
 TIME_NOTE = re.compile(
-    r"[(\[]\s*~?\d{1,3}(?:\s*[-–]\s*\d{1,3})?\s*(?:minutes?|mins?|hours?|hrs?)\.?\s*[)\]]",
+    r"`?[(\[]\s*~?\d{1,3}(?:\s*[-–]\s*\d{1,3})?\s*"
+    r"(?:minutes?|mins?|hours?|hrs?|seconds?|secs?|s)\.?\s*[)\]]`?",
     re.IGNORECASE,
 )
+# "(!)" before or after a title marks an important question; it is not part of the title.
+IMPORTANT_MARK = re.compile(r"^\(!{1,3}\)\s*|\s*\(!{1,3}\)$")
 
 
 def strip_time_note(title: str) -> str:
@@ -163,6 +234,8 @@ def strip_time_note(title: str) -> str:
     text = title.rstrip()
     # Only the last bracket is tried, so a title with many brackets is read once.
     start = max(text.rfind("("), text.rfind("["))
+    if start > 0 and text[start - 1] == "`":
+        start -= 1
     return text[:start].rstrip() if start > 0 and TIME_NOTE.fullmatch(text[start:]) else title
 
 
@@ -178,7 +251,7 @@ def read_question_title(text: str) -> QuestionTitle:
             title = strip_trailing_symbols(title[: found.start()] + title[found.end() :]).strip()
     number = read_number(match) if match else None
     # "Go Basics (5 minutes)": the time it takes is not part of the title.
-    title = strip_time_note(title)
+    title = IMPORTANT_MARK.sub("", strip_time_note(title))
     return QuestionTitle(number, strip_quotes(strip_emphasis(title)), difficulty)
 
 
@@ -207,4 +280,5 @@ def asks_something(text: str, strictly: bool = False) -> bool:
     """True for a paragraph that asks: it ends with "?" or, unless `strictly`, opens like a
     question or a task ("Write ...", "Explain ...")."""
     ending = text.rstrip(" *_)`\n\"'”’")
-    return ending.endswith("?") or (not strictly and ASKING_WORDS.match(text) is not None)
+    # "？" is the full-width mark of Chinese and Japanese text.
+    return ending.endswith(("?", "？")) or (not strictly and ASKING_WORDS.match(text) is not None)

@@ -17,6 +17,7 @@ from interview_deck.parse.blocks import Block
 from interview_deck.parse.headings import (
     BOLD_LINE_RANK,
     BOLD_QUESTION_RANK,
+    INTRO_HEADING,
     PART_MARK,
     QUESTIONS_PART,
     Heading,
@@ -40,6 +41,7 @@ from interview_deck.parse.questions import (
     is_bold_line,
     match_question_heading,
     read_bold_question,
+    read_code_question,
     read_number,
 )
 from interview_deck.parse.vocabulary import (
@@ -53,11 +55,6 @@ from interview_deck.parse.vocabulary import (
 
 # A bold line naming a section or level: "I. Theory (20 Questions)", "A. Easy", "Coding".
 MARKER = re.compile(r"^(?:[IVX]{1,6}|[A-Z]|\d{1,2})[.)]\s+\S")
-INTRO_HEADING = re.compile(
-    r"^\W*(?:(?:introduction|overview|about\s+this\s+guide)\W*$"
-    r"|how\s+to\s+use\s+this\s+guide|how\s+(?:this|the)\s+guide\s+is|(?:guide\s+)?format\b)",
-    re.IGNORECASE,
-)
 
 
 def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:
@@ -72,6 +69,9 @@ def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:
     block = scan.blocks[i]
     text = strip_emphasis(block.text.strip())
     numbered = match_question_heading(text)
+    coded = "" if numbered else read_code_question(text, scan.codes)
+    if coded:
+        text, numbered = coded, match_question_heading(coded)
     label_follows = opens_question(find_first_label(scan.blocks, i + 1))
     # "## 1. What is hoisting?" over "### Answer" is confirmed like one over `**Answer:**`.
     below = scan.blocks[i + 1] if i + 1 < len(scan.blocks) else None
@@ -87,12 +87,16 @@ def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:
     if numbered and PLAIN_NUMBER.match(text) and not label_follows:
         numbered = None
     intro = INTRO_HEADING.match(text) is not None
-    if intro:
+    # "# 22. Generic Constraints" over the guide: the lesson's number, not a question's.
+    lesson = block.depth == 1 and scan.lesson_title and not scan.headings and not label_follows
+    if intro or lesson:
         numbered = None
     # "# Redis Interview Questions" over `Q: ...` lines is the guide's title, not a question.
-    titled = TOPIC_PHRASE.search(clip_name(text)) is not None
+    titled = TOPIC_PHRASE.search(clip_name(text)) is not None or lesson
     may_ask = bool(numbered) or not (inside or titled or lookup_label(clean_label(text)).is_known)
     asks = asks_something(text, True) and below is not None and below.kind != "heading"
+    # "### What is the STAR method?" under "## Introduction", before any question, explains.
+    asks = asks and not (0 < scan.intro_rank < block.depth and last is None)
     labelled = may_ask and (label_follows or asks) and not intro
     if labelled:
         scan.labelled_lines.add(block.line)
@@ -109,7 +113,11 @@ def read_bold_question_line(scan: HeadingScan, i: int) -> list[Heading] | None:
     that neither asks nor has a label under it, "**3. Explain IoC.**", is a question when
     it goes on a run of bold numbered questions, unless numbered steps came since the last.
     """
-    text = read_bold_question(scan.blocks[i].text.strip().split("\n")[0])
+    whole = scan.blocks[i].text.strip()
+    text = read_bold_question(whole.split("\n")[0])
+    coded = not (text and match_question_heading(text))
+    if coded:
+        text = read_bold_code_question(whole, scan.codes)
     numbered = match_question_heading(text) if text else None
     if numbered is None:
         return None
@@ -119,7 +127,9 @@ def read_bold_question_line(scan: HeadingScan, i: int) -> list[Heading] | None:
     holds = bool(headings) and QUESTIONS_PART.search(headings[-1].text) is not None
     after_heading = not headings or not headings[-1].is_question or holds
     after_bold = bool(headings) and headings[-1].rank == BOLD_QUESTION_RANK
-    in_order = after_heading or (after_bold and number in (None, scan.number + 1))
+    # A code marks its questions apart from any step, so "**Q40 (slug).**" may skip numbers.
+    next_one = number in (None, scan.number + 1) or (coded and (number or 0) > scan.number)
+    in_order = after_heading or (after_bold and next_one)
     # A line marked "Q" or one that asks needs no label under it: "**Q1: Why?**".
     marked = number is None or text[:1].upper() == "Q" or asks_something(text, True)
     last = scan.last_question
@@ -131,6 +141,12 @@ def read_bold_question_line(scan: HeadingScan, i: int) -> list[Heading] | None:
         return None
     line = scan.blocks[i].line
     return [Heading("bold line", 0, BOLD_QUESTION_RANK, text, line, True, "bold question line")]
+
+
+def read_bold_code_question(whole: str, codes: frozenset[str]) -> str:
+    """Return a paragraph's question marked by a code, `**AP1.** Title` or `**T1. Why?**`."""
+    line = whole.split("\n")[0]
+    return read_code_question(strip_emphasis(line) if is_bold_line(line) else line, codes, whole)
 
 
 def read_bold_section_line(scan: HeadingScan, i: int) -> list[Heading] | None:

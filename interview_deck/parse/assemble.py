@@ -220,6 +220,8 @@ def add_body_block(state: Assembly, block: Block) -> None:
         warn_left_out(state, block)
     else:
         first = state.lines[block.line - 1]
+        # A paragraph may be indented by up to 3 spaces, `   **Answer**: ...`: its text is not.
+        first = first.lstrip() if block.is_paragraph else first
         whole = " ".join(source_text(state.lines, block).split()) if block.is_paragraph else ""
         body = BodyBlock(block, first, whole)
         for rule in BODY_RULES:
@@ -237,7 +239,7 @@ def warn_left_out(state: Assembly, block: Block) -> None:
     likely a question whose heading was not recognised. Other labels (`**Duration:**`,
     `**Next:**`) describe the guide.
     """
-    label = match_label(state.lines[block.line - 1]) if block.is_paragraph else None
+    label = match_label(state.lines[block.line - 1].lstrip()) if block.is_paragraph else None
     label = label if label and is_question_label(label.name) else None
     what = f"'{label.name}' label" if label else "code block" if block.kind == "fence" else ""
     if not what or state.warned_left_out or state.notes:

@@ -15,14 +15,13 @@ from interview_deck.parse.fields import (
     FieldDraft,
     QuestionDraft,
     add_block,
+    add_fold,
     keep_label,
     read_labelled_block,
 )
 from interview_deck.parse.naming import DIFFICULTY_RANGE, name_difficulty
 from interview_deck.parse.vocabulary import (
     Flag,
-    clean_label,
-    is_answer_label,
     lookup_label,
     match_label,
 )
@@ -36,13 +35,6 @@ DIFFICULTY_LINE = re.compile(
     re.IGNORECASE,
 )
 ID_COMMENT = re.compile(r"^<!--\s*id:\s*(?P<key>[^>]*?)\s*-->$", re.IGNORECASE)
-# An answer folded away: "<details><summary>Show answer</summary>", then "</details>".
-DETAILS_OPEN = re.compile(
-    r"^<details>\s*(?:<summary>\s*(?:<(?:b|strong)>)?\s*(?P<label>[^<]*?)\s*(?:</(?:b|strong)>)?"
-    r"\s*</summary>)?\s*$",
-    re.IGNORECASE,
-)
-DETAILS_CLOSE = re.compile(r"^</details>\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,17 +76,7 @@ def read_difficulty_line(question: QuestionDraft, body: BodyBlock, lines: list[s
 
 def read_details(question: QuestionDraft, body: BodyBlock, lines: list[str]) -> str | None:
     """Body rule: `<details><summary>Show answer</summary>` opens the answer; `</details>` goes."""
-    if not body.block.is_paragraph:
-        return None
-    folded = DETAILS_OPEN.match(body.source)
-    if folded:
-        summary = clean_label(folded["label"] or "")
-        name = "Answer" if not summary or is_answer_label(summary) else summary
-        # Its text, and the line it is reported at, start after the `<details>`.
-        last = body.block.last_line
-        question.fields.append(FieldDraft(name, last, "", last))
-        return "label"
-    return "ignored" if DETAILS_CLOSE.match(body.source) else None
+    return add_fold(question.fields, body.block, body.source)
 
 
 def read_id_comment(question: QuestionDraft, body: BodyBlock, lines: list[str]) -> str | None:
@@ -233,7 +215,7 @@ def find_chat_outro(blocks: list[Block], lines: list[str]) -> int:
     start = len(blocks)
     while start > 0:
         block = blocks[start - 1]
-        label = match_label(lines[block.line - 1])
+        label = match_label(lines[block.line - 1].lstrip())
         closing = not label or lookup_label(label.name).has(Flag.OUTRO)
         plain = block.is_paragraph and closing
         if not (plain or block.kind in ("hr", "bullet_list", "ordered_list")):
@@ -262,7 +244,7 @@ def find_chat_asides(blocks: list[Block], lines: list[str]) -> set[int]:
         run = []
         for j in range(i + 1, len(blocks)):
             after = blocks[j]
-            label = match_label(lines[after.line - 1]) if after.is_paragraph else None
+            label = match_label(lines[after.line - 1].lstrip()) if after.is_paragraph else None
             if label or after.kind not in ("paragraph", "bullet_list", "ordered_list"):
                 break
             run.append(j)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
@@ -14,6 +15,7 @@ from interview_deck.parse.vocabulary import (
     Flag,
     LabelMatch,
     Role,
+    clean_label,
     is_answer_label,
     lookup_label,
     match_label,
@@ -37,6 +39,8 @@ class FieldDraft:
     from_list: bool = False
     # For text with no label: where its first block ends, should it be split off as the prompt.
     split: Split | None = None
+    # True for a field that `<details>` opened: a `<summary>` line after it names it.
+    folded: bool = False
 
     @property
     def has_text(self) -> bool:
@@ -218,10 +222,73 @@ def draft_labelled_field(line: int, last_line: int, inner: list[Token]) -> Field
     return FieldDraft(label.name, line, first, last_line, rest)
 
 
+# An answer folded away: "<details><summary>Show answer</summary>", then "</details>". These
+# read a paragraph's source with its runs of spaces folded, as `\s*` around the lazy
+# summary would backtrack over a long run of them.
+SUMMARY = r"<summary>\s*(?:<(?:b|strong)>)?\s*(?P<label>[^<]*?)\s*(?:</(?:b|strong)>)?\s*</summary>"
+DETAILS_OPEN = re.compile(rf"^<details>\s*(?:{SUMMARY})?\s*$", re.IGNORECASE)
+SUMMARY_ALONE = re.compile(rf"^{SUMMARY}\s*$", re.IGNORECASE)
+DETAILS_CLOSE = re.compile(r"^</details>\s*$", re.IGNORECASE)
+SUMMARY_END, DETAILS_END = "</summary>", "</details>"
+
+
+def add_fold(fields: list[FieldDraft], block: Block, source: str) -> str | None:
+    """Read a paragraph that folds an answer away or back, and say how ("label", "ignored").
+
+    `<details><summary>Answer</summary>` opens a field its summary names (an answer when it
+    names none), also when the summary is a line of its own or text follows it on its line;
+    `</details>` is left out. `source` is the paragraph's source with its spaces folded.
+    """
+    if not block.is_paragraph:
+        return None
+    if DETAILS_CLOSE.match(source):
+        return "ignored"
+    alone = SUMMARY_ALONE.match(source)
+    folded = DETAILS_OPEN.match(source) or alone
+    last = fields[-1] if fields else None
+    if alone and last is not None and last.folded and not last.has_text:
+        # `<details>`, a blank line, then `<summary>Hint</summary>`: it names that field.
+        last.label, last.line, last.last_line = name_fold(alone["label"]), block.line, block.line
+        return "label"
+    if folded:
+        name, line = name_fold(folded["label"] or ""), block.last_line
+        fields.append(FieldDraft(name, line, "", line, folded=True))
+        return "label"
+    return add_fold_lead(fields, block)
+
+
+def add_fold_lead(fields: list[FieldDraft], block: Block) -> str | None:
+    """Read `<details><summary>Answer</summary> The text…`: the field, with its text."""
+    text = block.text
+    end = text.find(SUMMARY_END, 0, 300) + len(SUMMARY_END)
+    if text[:9].lower() != "<details>" or end < len(SUMMARY_END):
+        return None
+    found = DETAILS_OPEN.match(" ".join(text[:end].split()))
+    if found is None:
+        return None
+    tokens = strip_label(list(block.tokens), end)
+    first, name = text.split("\n")[0][end:], name_fold(found["label"] or "")
+    if tokens and tokens[1].content.lower().endswith(DETAILS_END):
+        # `<details><summary>Answer</summary>It is.</details>`, on one line or more.
+        content = tokens[1].content[: -len(DETAILS_END)].rstrip()
+        tokens[1] = tokens[1].copy(content=content)
+        first = first[: -len(DETAILS_END)] if "\n" not in text else first
+    fields.append(FieldDraft(name, block.line, first, block.last_line, tokens))
+    return "label"
+
+
+def name_fold(summary: str) -> str:
+    """Return the name of the field a `<summary>` opens: "Answer" unless it names another."""
+    name = clean_label(summary)
+    return "Answer" if not name or is_answer_label(name) else name
+
+
 def draft_item_fields(inner: list[Block], lines: list[str]) -> list[FieldDraft]:
     """Return the fields of a list item's blocks after its title: labels and their text."""
     fields: list[FieldDraft] = []
     for block in inner:
+        if add_fold(fields, block, " ".join(block.text.split())):
+            continue
         text = block.text if block.is_paragraph else ""
         label = match_label(text) if text else None
         items = [] if label else split_labelled_items(block, list_style=True)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from interview_deck.errors import GuideError, Problem
 from interview_deck.model import Guide
-from interview_deck.parse.assemble import assemble_blocks, finish_question
+from interview_deck.parse.assemble import assemble_blocks, finish_question, warn_guessed_answers
 from interview_deck.parse.blocks import read_blocks
 from interview_deck.parse.body import find_chat_asides, find_chat_outro
 from interview_deck.parse.checks import check_declared_counts, check_numbering, find_unclosed_fences
@@ -62,6 +62,9 @@ def parse_guide(source: Source) -> Guide:
     # fields: each question's card sides
     finished = [finish_question(path, lines, d) for d in assembly.drafts]
     problems += [p for f in finished for p in f.problems]
+    problems += warn_guessed_answers(
+        path, [f.question for f in finished if f.question and f.guessed]
+    )
     kept = [(f.question, d) for f, d in zip(finished, assembly.drafts, strict=True) if f.question]
     # identity: a key for each question's note
     ids, parts = [d.key for _, d in kept], [d.part for _, d in kept]

@@ -12,7 +12,7 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from interview_deck.errors import Problem
-from interview_deck.model import Question, Reading
+from interview_deck.model import Field, Question, Reading
 from interview_deck.parse.blocks import Block
 from interview_deck.parse.body import BODY_RULES, BodyBlock, source_text
 from interview_deck.parse.fields import (
@@ -26,7 +26,11 @@ from interview_deck.parse.fields import (
 from interview_deck.parse.headings import Heading
 from interview_deck.parse.naming import name_difficulty, strip_emphasis
 from interview_deck.parse.outline import Outline
-from interview_deck.parse.questions import find_titled_prompt, read_question_title
+from interview_deck.parse.questions import (
+    asks_something,
+    find_titled_prompt,
+    read_question_title,
+)
 from interview_deck.parse.recognise import is_intro_heading
 from interview_deck.parse.vocabulary import (
     Flag,
@@ -256,7 +260,8 @@ def finish_question(path: Path, lines: list[str], draft: QuestionDraft) -> Finis
     """Turn a draft into a Question, deciding which fields go on the card front.
 
     A question with nothing for its back is left out, with a warning; one whose answer no
-    label names gets its first back field as the answer, with a warning.
+    label names gets its first back field as the answer, and is marked `guessed` when that
+    was not the obvious reading (`warn_guessed_answers` then warns about it).
     """
     finished = finish_fields(lines, draft)
     fields = finished.fields
@@ -264,29 +269,23 @@ def finish_question(path: Path, lines: list[str], draft: QuestionDraft) -> Finis
     if not title:
         prompt = next((f.body for f in fields if f.on_front), "")
         title = strip_emphasis(prompt.split("\n")[0]) or f"Question {draft.number}"
-    named = f"question {draft.number} '{title}'"
     back = [f for f in fields if not f.on_front]
     if not back:
         message = (
-            f"{named} has nothing for the back of its card, so it is left out; "
-            "add an **Answer:** label with its answer"
+            f"question {draft.number} '{title}' has nothing for the back of its card, so it is "
+            "left out; add an **Answer:** label with its answer"
         )
         return FinishedQuestion(None, [Problem(path, draft.line, "warning", message)])
-    problems = []
+    guessed = False
     if not finished.answered:
         # The card's answer is the first field on the back, unless it is an aside.
         main = next((f for f in back if not f.secondary), back[0])
         fields = [replace(f, main=True) if f is main else f for f in fields]
-        if not names_an_answer(main.label):
-            message = (
-                f"{named} has no answer label, so its back shows what follows its prompt; "
-                "add an **Answer:** label to choose"
-            )
-            problems.append(Problem(path, draft.line, "warning", message))
+        guessed = not names_an_answer(main.label) and not is_obvious_answer(title, fields, main)
     question = Question(
         draft.number, title, draft.section, finished.difficulty, draft.line, tuple(fields), ""
     )
-    return FinishedQuestion(question, problems)
+    return FinishedQuestion(question, [], guessed)
 
 
 def names_an_answer(label: str) -> bool:
@@ -295,9 +294,47 @@ def names_an_answer(label: str) -> bool:
     return meaning.role is Role.DETAIL and meaning.has(Flag.ANSWER_PART)
 
 
+def is_obvious_answer(title: str, fields: list[Field], main: Field) -> bool:
+    """True when no label is needed to find the answer: it is the text (or the explanation)
+    right under a question whose title or prompt asks."""
+    prompts = [title, *(f.body for f in fields if f.on_front)]
+    explains = not main.label or lookup_label(main.label).has(Flag.EXPLAINS)
+    return explains and any(asks_something(text) for text in prompts)
+
+
+def warn_guessed_answers(path: Path, questions: list[Question]) -> list[Problem]:
+    """Warn about the questions whose answer had to be guessed: once, at the first of them,
+    naming the lines of the others, as a guide that never labels answers has many."""
+    if not questions:
+        return []
+    first, others = questions[0], [q.line for q in questions[1:]]
+    if not others:
+        message = (
+            f"question {first.number} '{first.title}' has no answer label, so its back shows "
+            "what follows its prompt; add an **Answer:** label to choose"
+        )
+        return [Problem(path, first.line, "warning", message)]
+    shown = ", ".join(str(line) for line in others[:MAX_LINES_SHOWN])
+    more = len(others) - MAX_LINES_SHOWN
+    shown += f" and {more} more" if more > 0 else ""
+    lines = f"line {shown}" if len(others) == 1 else f"lines {shown}"
+    count = f"{len(others)} more question{'s' * (len(others) != 1)}"
+    message = (
+        f"question {first.number} '{first.title}' and {count} ({lines}) have no answer label, "
+        "so their backs show what follows their prompts; add **Answer:** labels to choose"
+    )
+    return [Problem(path, first.line, "warning", message)]
+
+
+# How many other lines a grouped warning names before it only counts the rest.
+MAX_LINES_SHOWN = 5
+
+
 @dataclass(frozen=True, slots=True)
 class FinishedQuestion:
-    """A finished question (None when it is left out) and the problems found in it."""
+    """A finished question (None when it is left out), the problems found in it, and
+    whether its answer had to be guessed."""
 
     question: Question | None
     problems: list[Problem]
+    guessed: bool = False

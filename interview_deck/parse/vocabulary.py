@@ -36,6 +36,7 @@ class Flag(Enum):
     OUTRO = "may close the whole guide"  # "Final Tips", "Key Takeaways"
     DIFFICULTY = "states the difficulty"  # "**Difficulty:** Hard" is not a field
     ASIDE = "shown as an interviewer's note"  # an answer "for the interviewer"
+    EXPLAINS = "the answer when no label names one"  # "Explanation" under a question that asks
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +105,8 @@ LABELS: tuple[LabelRow, ...] = (
     row(r"output", Role.DETAIL, *BESIDE, F.OUTPUT),
     row(r"(?:sample\s+|expected\s+|example\s+)output(?:\s+format)?", Role.TERM, F.OUTPUT),
     row(r"steps", Role.TERM, F.ANSWER_PART),
-    row(r"explanation|hints?|(?:the\s+)?fix|(?:(?:time|space)\s+)?complexity", Role.DETAIL,
-        *BESIDE),
+    row(r"explanation", Role.DETAIL, *BESIDE, F.EXPLAINS),
+    row(r"hints?|(?:the\s+)?fix|(?:(?:time|space)\s+)?complexity", Role.DETAIL, *BESIDE),
     # An answer by another name: "Skeleton" (its outline, to say aloud), "Model explanation".
     row(r"(?:answer\s+)?skeleton|model\s+(?:explanation|response)"
         r"|(?:sample|model|suggested|ideal)\s+response", Role.ANSWER),

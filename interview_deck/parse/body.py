@@ -15,9 +15,11 @@ from interview_deck.parse.fields import (
     FieldDraft,
     QuestionDraft,
     add_block,
+    add_choices,
     add_fold,
     keep_label,
     read_labelled_block,
+    split_choices,
 )
 from interview_deck.parse.naming import DIFFICULTY_RANGE, name_difficulty
 from interview_deck.parse.vocabulary import (
@@ -108,6 +110,16 @@ def read_marked_prompt(question: QuestionDraft, body: BodyBlock, lines: list[str
     return "label"
 
 
+def read_choices(question: QuestionDraft, body: BodyBlock, lines: list[str]) -> str | None:
+    """Body rule: a list of options then labelled items, `* A) …`, `* **Correct Answer:** …`:
+    the options go with the prompt, the labelled items are fields."""
+    choices = split_choices(body.block)
+    if choices is None:
+        return None
+    add_choices(question.fields, body.block, body.first_line, choices)
+    return "choices"
+
+
 def read_field(question: QuestionDraft, body: BodyBlock, lines: list[str]) -> str | None:
     """Body rule: a label, a labelled list or quote, or more text for the field before."""
     block, fields = body.block, question.fields
@@ -131,6 +143,7 @@ BODY_RULES: list[BodyRuleEntry] = [
     BodyRuleEntry("details", read_details),
     BodyRuleEntry("id comment", read_id_comment),
     BodyRuleEntry("marked prompt", read_marked_prompt),
+    BodyRuleEntry("choices", read_choices),
     BodyRuleEntry("field", read_field),
 ]
 

@@ -191,6 +191,63 @@ def split_labelled_items(block: Block, list_style: bool = False) -> list[FieldDr
     return fields if list_style or mostly_known or asks else []
 
 
+# A choice of a multiple-choice question: "A) Kafka", "(b) Redis", "C. RabbitMQ".
+OPTION = re.compile(r"^\(?[A-Ha-h][).:][ \t]+\S")
+
+
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """A list of options then labelled items: the options' tokens, as a list of their own,
+    the options' last line, and the fields of the labelled items."""
+
+    options: list[Token]
+    last_line: int
+    fields: list[FieldDraft]
+
+
+def split_choices(block: Block) -> Choices | None:
+    """Return the options and fields of a bullet list of choices followed by labelled items,
+    one of them the answer: `* A) …`, `* B) …`, `* **Correct Answer:** B`; else None."""
+    if block.kind != "bullet_list":
+        return None
+    items = read_items(block)
+    count = 0
+    for item in items:
+        inner = item.tokens
+        lead = inner[1].content if len(inner) > 1 and inner[0].type == "paragraph_open" else ""
+        if not OPTION.match(lead):
+            break
+        count += 1
+    if count < 2 or count == len(items):
+        return None
+    fields = []
+    for item in items[count:]:
+        found = draft_labelled_field(item.line, item.last_line, list(item.tokens))
+        if found is None:
+            return None
+        found.tokens, found.from_list = unhide(found.tokens), True
+        fields.append(found)
+    if not any(is_answer_label(f.label) for f in fields):
+        return None
+    options = [
+        block.tokens[0],
+        *(t for item in items[:count] for t in item.outer),
+        block.tokens[-1],
+    ]
+    return Choices(options, items[count - 1].last_line, fields)
+
+
+def add_choices(fields: list[FieldDraft], block: Block, first_line: str, choices: Choices) -> None:
+    """Add a list of choices to the question's prompt (its last field), and its labelled
+    items as fields after it."""
+    if fields:
+        fields[-1].tokens += choices.options
+        fields[-1].last_line = choices.last_line
+    else:
+        fields.append(FieldDraft("", block.line, first_line, choices.last_line, choices.options))
+    fields += choices.fields
+
+
 def add_points(fields: list[FieldDraft], block: Block, points: list[Token]) -> None:
     """Add a run of unlabelled list items to the last field, as a list of their own."""
     if points:

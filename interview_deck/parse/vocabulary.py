@@ -110,7 +110,8 @@ LABELS: tuple[LabelRow, ...] = (
     # An answer by another name: "Skeleton" (its outline, to say aloud), "Model explanation".
     row(r"(?:answer\s+)?skeleton|model\s+(?:explanation|response)"
         r"|(?:sample|model|suggested|ideal)\s+response", Role.ANSWER),
-    row(r"(?:common\s+)?(?:traps?|gotchas?)", Role.DETAIL, F.ALONE),
+    row(r"(?:common\s+)?(?:traps?|gotchas?)|distractor\s+analysis|why\s+not\s+(?:the\s+)?others\??",
+        Role.DETAIL, F.ALONE),
     row(r"follow[- ]?ups?(?:\s+questions?)?", Role.INTERVIEWER, *BESIDE),
     row(r"notes?|key\s+takeaways?|takeaways?", Role.DETAIL, F.ALONE, F.OUTRO),
     row(

@@ -6,7 +6,8 @@ The stages, each a module of this package:
 - `questions`: what a heading's text says; `headings`: the Heading record;
 - `recognise`: the heading rules, in priority order; `body`: the rules inside a question;
 - `outline`: every look-ahead decision (title, sections, levels, numbered containers);
-- `assemble`: one fold over the blocks into questions; `fields`: card sides;
+- `assemble`: one fold over the blocks into questions; `fields`: card sides; `folds`:
+  answers in `<details>`, lists of choices and a list item's fields;
 - `identity`: question keys; `checks`: fences and declared counts; `naming`: names.
 """
 

@@ -18,11 +18,11 @@ from interview_deck.parse.body import BODY_RULES, BodyBlock, source_text
 from interview_deck.parse.fields import (
     FieldDraft,
     QuestionDraft,
-    draft_item_fields,
     finish_fields,
     join_lines,
     strip_label,
 )
+from interview_deck.parse.folds import draft_item_fields
 from interview_deck.parse.headings import Heading
 from interview_deck.parse.naming import name_difficulty, strip_emphasis
 from interview_deck.parse.outline import Outline

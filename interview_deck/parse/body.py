@@ -15,12 +15,10 @@ from interview_deck.parse.fields import (
     FieldDraft,
     QuestionDraft,
     add_block,
-    add_choices,
-    add_fold,
     keep_label,
     read_labelled_block,
-    split_choices,
 )
+from interview_deck.parse.folds import add_choices, add_fold, split_choices
 from interview_deck.parse.naming import DIFFICULTY_RANGE, name_difficulty
 from interview_deck.parse.vocabulary import (
     Flag,

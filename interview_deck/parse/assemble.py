@@ -25,7 +25,7 @@ from interview_deck.parse.fields import (
 from interview_deck.parse.folds import draft_item_fields
 from interview_deck.parse.headings import Heading
 from interview_deck.parse.naming import name_difficulty, strip_emphasis
-from interview_deck.parse.outline import Outline
+from interview_deck.parse.outline import Outline, is_closing
 from interview_deck.parse.questions import (
     asks_something,
     find_titled_prompt,
@@ -65,6 +65,8 @@ class Assembly:
     # Set once a warning says that what follows a heading is left out; a heading clears it
     # (a numbered section's heading sets it: its notes are left out without a warning).
     warned_left_out: bool = False
+    # Set by a chat's words between replies or a reply's closing heading, until a question.
+    replied: bool = False
     problems: list[Problem] = field(default_factory=list)
 
     def read(self, block: Block | Heading, role: str, rule: str) -> None:
@@ -97,6 +99,7 @@ def assemble_blocks(
         headings = outline.headings_at(block.line)
         if position in asides:
             state.read(block, "chat", "chat between replies")
+            state.replied = True
             continue
         if headings and block.kind in ("ordered_list", "bullet_list", "table"):
             add_list_questions(state, headings)
@@ -139,6 +142,7 @@ def add_heading(state: Assembly, block: Block, heading: Heading) -> None:
     # first question, labels and code describe the guide: nothing to warn about.
     notes = heading.rule == "numbered section" or heading.is_part
     state.current = None
+    state.replied = state.replied or is_closing(heading.text)
     state.warned_left_out = notes or heading.line in state.outline.sections
     is_title = heading is state.outline.title
     state.in_intro = is_title or (not heading.is_question and is_intro_heading(heading.text))
@@ -199,6 +203,8 @@ def open_question(state: Assembly, heading: Heading) -> QuestionDraft:
     draft = QuestionDraft(
         number, read.title, state.section, difficulty, heading.line, heading.rank, state.part
     )
+    # "### 1." after "Sure! Here are more questions:" starts the next reply's numbering.
+    draft.new_reply, state.replied = state.replied and read.number == 1, False
     state.drafts.append(draft)
     return draft
 

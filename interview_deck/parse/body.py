@@ -157,7 +157,8 @@ CHAT_OUTRO = re.compile(
     r"|do\s+you\s+want\s+me\s+to\b|want\s+me\s+to\b|want\s+more\s*[?!]"
     r"|if\s+you(?:'d|\s+would)?\s+(?:like|want)\b[^.\n]*\b(?:i\s+can|me\s+to)\b"
     r"|(?:note:\s*)?this\s+guide\s+(?:is|covers|should|has|was)\b"
-    r"|these\s+(?:\w+\s+)?questions\s+(?:should|will|cover|give|help|progress|range|span)\b"
+    r"|these\s+(?:\w+\s+)?(?:questions|examples|answers|explanations|concepts|topics|points)\s+"
+    r"(?:should|will|cover|give|help|progress|range|span)\b"
     r"|is\s+there\s+anything\s+else\b|shall\s+i\b|all\s+the\s+best\b"
     r"|should\s+i\s+also\s+(?:add|prepare|create|generate|make|include|write|convert)\b"
     r"|(?:next,?\s+)?i\s+can\s+(?:also\s+)?(?:convert|generate|create|turn|prepare|provide|make)\b"
@@ -183,14 +184,45 @@ def is_goodbye(text: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Goodbye:
-    """Where the first goodbye sentence of a paragraph ends; `first` if it opens the paragraph."""
+    """Where the first goodbye sentence of a paragraph starts and ends; `first` if it opens
+    the paragraph."""
 
+    start: int
     end: int
     first: bool
 
 
 def find_goodbye(text: str) -> Goodbye | None:
-    """Return the first sentence that reads as a chat's goodbye, matched at its first word.
+    """Return the first sentence that reads as a chat's goodbye, matched at its first word."""
+    return find_sentence(text, CHAT_OUTRO)
+
+
+# How a chat's new reply opens: "Sure! Here are …", "Here are some questions for you:",
+# "Based on your request, here is …".
+REPLY_OPENER = re.compile(
+    r"(?:(?:sure|certainly|absolutely|of\s+course)\b|based\s+on\s+your\b|here(?:'s|’s|\s+(?:is|are))\b)",
+    re.IGNORECASE,
+)
+HERE = re.compile(r"here", re.IGNORECASE)
+YOUR = re.compile(r"\byour?\b", re.IGNORECASE)
+
+
+def opens_reply(text: str, loose: bool) -> bool:
+    """True for a paragraph that opens a chat's reply: "Sure! Here are …", "Based on your…".
+
+    "Here are …" alone is a reply when it speaks to the reader ("your project"), or, when
+    `loose`, when it ends with a colon that introduces what follows ("Here are more
+    questions:"): at the end of a last answer, "Here are the steps:" is the answer's text.
+    """
+    found = find_sentence(text, REPLY_OPENER)
+    if found is None:
+        return False
+    here = HERE.match(text, found.start) is not None
+    return not here or YOUR.search(text) is not None or (loose and text.endswith(":"))
+
+
+def find_sentence(text: str, pattern: re.Pattern[str]) -> Goodbye | None:
+    """Return the first sentence that `pattern` matches at its first word.
 
     Sentences whose first word is the same (". . . Hope") are tried once, so the search
     stays linear in the paragraph.
@@ -204,9 +236,9 @@ def find_goodbye(text: str) -> Goodbye | None:
         if word is None:
             return None
         tried = word.start()
-        found = CHAT_OUTRO.match(text, tried)
+        found = pattern.match(text, tried)
         if found:
-            return Goodbye(found.end(), start == 0)
+            return Goodbye(tried, found.end(), start == 0)
     return None
 
 
@@ -237,7 +269,7 @@ def find_chat_outro(blocks: list[Block], lines: list[str]) -> int:
         if block.kind == "hr" and i < len(blocks) - 1:
             return i
         text = source_text(lines, block) if block.is_paragraph else ""
-        if text and (is_goodbye(text) or says_not_exhaustive(text)):
+        if text and (is_goodbye(text) or says_not_exhaustive(text) or opens_reply(text, False)):
             return i
     return len(blocks)
 
@@ -246,7 +278,8 @@ def find_chat_asides(blocks: list[Block], lines: list[str]) -> set[int]:
     """Return the indices of blocks that are a chat's words between two replies.
 
     They follow a rule, are plain paragraphs and lists up to the next heading or rule, and
-    one of them reads as a goodbye ("Would you like more?", "Let me know ...").
+    one of them reads as a goodbye ("Would you like more?", "Let me know ..."), or, right
+    before a heading, as a new reply's opening ("Sure! Here are more questions:").
     """
     asides: set[int] = set()
     for i, block in enumerate(blocks):
@@ -260,7 +293,9 @@ def find_chat_asides(blocks: list[Block], lines: list[str]) -> set[int]:
                 break
             run.append(j)
         said = [source_text(lines, blocks[j]) for j in run if blocks[j].is_paragraph]
-        if any(is_goodbye(text) for text in said):
+        end = run[-1] + 1 if run else i + 1
+        headed = end < len(blocks) and blocks[end].kind == "heading"
+        if any(is_goodbye(text) or (headed and opens_reply(text, True)) for text in said):
             asides.update(run)
     return asides
 

@@ -69,6 +69,8 @@ class QuestionDraft:
     part: int = 0
     key: str | None = None
     fields: list[FieldDraft] = field(default_factory=list)
+    # True for the first question of a chat's next reply, whose numbering starts again.
+    new_reply: bool = False
 
 
 def add_block(

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block import fence as read_commonmark_fence
+from markdown_it.rules_block import lheading as read_commonmark_setext
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath.index import math_block_dollar
 
@@ -61,6 +62,8 @@ def create_parser() -> MarkdownIt:
     md.block.ruler.before(
         "lheading", "fold_line", read_fold_line, {"alt": ["paragraph", "list", "blockquote"]}
     )
+    # A long line of dashes under text is a rule a chat drew, not a heading's underline.
+    md.block.ruler.at("lheading", read_setext_heading)
     md.block.ruler.before("table", "too_deep", read_deep_line_as_text)
     # `$$` display math may hold blank lines, and lines that would read as lists or headings.
     read_math = math_block_dollar(allow_labels=False, allow_blank_lines=True)
@@ -169,6 +172,33 @@ def read_fold_line(state: StateBlock, line: int, end_line: int, silent: bool) ->
     state.push("paragraph_close", "p", -1)
     state.line = last
     return True
+
+
+# Dashes past this many, under several lines or past twice the line above them, draw a
+# rule: an underline that makes a heading is about as long as its one line of text.
+RULE_DASHES = 20
+
+
+def read_setext_heading(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
+    """Block rule: CommonMark's setext heading, but for a long line of dashes under text.
+
+    Chats often draw a `-----…` rule right under a line of text; read as an underline it
+    would turn the answer's last line into a heading. Such a line is left to the paragraph
+    and rule rules: the text stays text and the dashes are a rule.
+    """
+    count = len(state.tokens)
+    if not read_commonmark_setext(state, line, end_line, silent):
+        return False
+    opening = state.tokens[count] if len(state.tokens) > count else None
+    if opening is None or opening.markup != "-":
+        return True
+    underline, above = read_text(state, state.line - 1), read_text(state, state.line - 2)
+    several = state.line - 1 - line > 1
+    if len(underline) <= RULE_DASHES or (len(underline) <= 2 * len(above) and not several):
+        return True
+    del state.tokens[count:]
+    state.line = line
+    return False
 
 
 def read_text(state: StateBlock, line: int) -> str:

@@ -142,6 +142,16 @@ ODD_GUIDES = {
         "7: warning: question 2 'R' has no answer label, so its back shows what follows its "
         "prompt; add an **Answer:** label to choose",
     ),
+    "questions with no answer label, reported once": (
+        GOOD + "\n### 2. R\n\nBecause it is so.\n\n### 3. S\n\nSo it is.\n",
+        "7: warning: question 2 'R' and 1 more question (line 11) have no answer label, so "
+        "their backs show what follows their prompts; add **Answer:** labels to choose",
+    ),
+    "a question that asks, its answer right under it: no warning": (
+        GOOD + "\n### 2. Why R?\n\nBecause it is so.\n\n### 3. S\n\nSo it is.\n",
+        "11: warning: question 3 'S' has no answer label, so its back shows what follows its "
+        "prompt; add an **Answer:** label to choose",
+    ),
     "an unclosed fence": (
         GOOD + "\n```python\nx = 1\n\nmore\n",
         "7: warning: code fence '```' opened here is never closed; it ends at the end of the "

@@ -6,7 +6,8 @@ The stages, each a module of this package:
 - `questions`: what a heading's text says; `headings`: the Heading record;
 - `recognise`: the heading rules, in priority order; `body`: the rules inside a question;
 - `outline`: every look-ahead decision (title, sections, levels, numbered containers);
-- `assemble`: one fold over the blocks into questions; `fields`: card sides;
+- `assemble`: one fold over the blocks into questions; `fields`: card sides; `folds`:
+  answers in `<details>`, lists of choices and a list item's fields;
 - `identity`: question keys; `checks`: fences and declared counts; `naming`: names.
 """
 
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from interview_deck.errors import GuideError, Problem
 from interview_deck.model import Guide
-from interview_deck.parse.assemble import assemble_blocks, finish_question
+from interview_deck.parse.assemble import assemble_blocks, finish_question, warn_guessed_answers
 from interview_deck.parse.blocks import read_blocks
 from interview_deck.parse.body import find_chat_asides, find_chat_outro
 from interview_deck.parse.checks import check_declared_counts, check_numbering, find_unclosed_fences
@@ -63,6 +64,9 @@ def parse_guide(source: Source) -> Guide:
     # fields: each question's card sides
     finished = [finish_question(path, lines, d) for d in assembly.drafts]
     problems += [p for f in finished for p in f.problems]
+    problems += warn_guessed_answers(
+        path, [f.question for f in finished if f.question and f.guessed]
+    )
     kept = [(f.question, d) for f, d in zip(finished, assembly.drafts, strict=True) if f.question]
     # `difficulty: intermediate` in the front matter rates the questions that rate nothing.
     default = name_difficulty(source.front_matter.difficulty or "")

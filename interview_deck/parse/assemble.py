@@ -12,21 +12,25 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from interview_deck.errors import Problem
-from interview_deck.model import Question, Reading
+from interview_deck.model import Field, Question, Reading
 from interview_deck.parse.blocks import Block
 from interview_deck.parse.body import BODY_RULES, BodyBlock, source_text
 from interview_deck.parse.fields import (
     FieldDraft,
     QuestionDraft,
-    draft_item_fields,
     finish_fields,
     join_lines,
     strip_label,
 )
+from interview_deck.parse.folds import draft_item_fields
 from interview_deck.parse.headings import Heading
 from interview_deck.parse.naming import name_difficulty, strip_emphasis
-from interview_deck.parse.outline import Outline
-from interview_deck.parse.questions import find_titled_prompt, read_question_title
+from interview_deck.parse.outline import Outline, is_closing
+from interview_deck.parse.questions import (
+    asks_something,
+    find_titled_prompt,
+    read_question_title,
+)
 from interview_deck.parse.recognise import is_intro_heading
 from interview_deck.parse.vocabulary import (
     Flag,
@@ -61,6 +65,8 @@ class Assembly:
     # Set once a warning says that what follows a heading is left out; a heading clears it
     # (a numbered section's heading sets it: its notes are left out without a warning).
     warned_left_out: bool = False
+    # Set by a chat's words between replies or a reply's closing heading, until a question.
+    replied: bool = False
     problems: list[Problem] = field(default_factory=list)
 
     def read(self, block: Block | Heading, role: str, rule: str) -> None:
@@ -93,6 +99,7 @@ def assemble_blocks(
         headings = outline.headings_at(block.line)
         if position in asides:
             state.read(block, "chat", "chat between replies")
+            state.replied = True
             continue
         if headings and block.kind in ("ordered_list", "bullet_list", "table"):
             add_list_questions(state, headings)
@@ -135,6 +142,7 @@ def add_heading(state: Assembly, block: Block, heading: Heading) -> None:
     # first question, labels and code describe the guide: nothing to warn about.
     notes = heading.rule == "numbered section" or heading.is_part
     state.current = None
+    state.replied = state.replied or is_closing(heading.text)
     state.warned_left_out = notes or heading.line in state.outline.sections
     is_title = heading is state.outline.title
     state.in_intro = is_title or (not heading.is_question and is_intro_heading(heading.text))
@@ -195,6 +203,8 @@ def open_question(state: Assembly, heading: Heading) -> QuestionDraft:
     draft = QuestionDraft(
         number, read.title, state.section, difficulty, heading.line, heading.rank, state.part
     )
+    # "### 1." after "Sure! Here are more questions:" starts the next reply's numbering.
+    draft.new_reply, state.replied = state.replied and read.number == 1, False
     state.drafts.append(draft)
     return draft
 
@@ -220,6 +230,8 @@ def add_body_block(state: Assembly, block: Block) -> None:
         warn_left_out(state, block)
     else:
         first = state.lines[block.line - 1]
+        # A paragraph may be indented by up to 3 spaces, `   **Answer**: ...`: its text is not.
+        first = first.lstrip() if block.is_paragraph else first
         whole = " ".join(source_text(state.lines, block).split()) if block.is_paragraph else ""
         body = BodyBlock(block, first, whole)
         for rule in BODY_RULES:
@@ -237,7 +249,7 @@ def warn_left_out(state: Assembly, block: Block) -> None:
     likely a question whose heading was not recognised. Other labels (`**Duration:**`,
     `**Next:**`) describe the guide.
     """
-    label = match_label(state.lines[block.line - 1]) if block.is_paragraph else None
+    label = match_label(state.lines[block.line - 1].lstrip()) if block.is_paragraph else None
     label = label if label and is_question_label(label.name) else None
     what = f"'{label.name}' label" if label else "code block" if block.kind == "fence" else ""
     if not what or state.warned_left_out or state.notes:
@@ -254,7 +266,8 @@ def finish_question(path: Path, lines: list[str], draft: QuestionDraft) -> Finis
     """Turn a draft into a Question, deciding which fields go on the card front.
 
     A question with nothing for its back is left out, with a warning; one whose answer no
-    label names gets its first back field as the answer, with a warning.
+    label names gets its first back field as the answer, and is marked `guessed` when that
+    was not the obvious reading (`warn_guessed_answers` then warns about it).
     """
     finished = finish_fields(lines, draft)
     fields = finished.fields
@@ -262,29 +275,23 @@ def finish_question(path: Path, lines: list[str], draft: QuestionDraft) -> Finis
     if not title:
         prompt = next((f.body for f in fields if f.on_front), "")
         title = strip_emphasis(prompt.split("\n")[0]) or f"Question {draft.number}"
-    named = f"question {draft.number} '{title}'"
     back = [f for f in fields if not f.on_front]
     if not back:
         message = (
-            f"{named} has nothing for the back of its card, so it is left out; "
-            "add an **Answer:** label with its answer"
+            f"question {draft.number} '{title}' has nothing for the back of its card, so it is "
+            "left out; add an **Answer:** label with its answer"
         )
         return FinishedQuestion(None, [Problem(path, draft.line, "warning", message)])
-    problems = []
+    guessed = False
     if not finished.answered:
         # The card's answer is the first field on the back, unless it is an aside.
         main = next((f for f in back if not f.secondary), back[0])
         fields = [replace(f, main=True) if f is main else f for f in fields]
-        if not names_an_answer(main.label):
-            message = (
-                f"{named} has no answer label, so its back shows what follows its prompt; "
-                "add an **Answer:** label to choose"
-            )
-            problems.append(Problem(path, draft.line, "warning", message))
+        guessed = not names_an_answer(main.label) and not is_obvious_answer(title, fields, main)
     question = Question(
         draft.number, title, draft.section, finished.difficulty, draft.line, tuple(fields), ""
     )
-    return FinishedQuestion(question, problems)
+    return FinishedQuestion(question, [], guessed)
 
 
 def names_an_answer(label: str) -> bool:
@@ -293,9 +300,47 @@ def names_an_answer(label: str) -> bool:
     return meaning.role is Role.DETAIL and meaning.has(Flag.ANSWER_PART)
 
 
+def is_obvious_answer(title: str, fields: list[Field], main: Field) -> bool:
+    """True when no label is needed to find the answer: it is the text (or the explanation)
+    right under a question whose title or prompt asks."""
+    prompts = [title, *(f.body for f in fields if f.on_front)]
+    explains = not main.label or lookup_label(main.label).has(Flag.EXPLAINS)
+    return explains and any(asks_something(text) for text in prompts)
+
+
+def warn_guessed_answers(path: Path, questions: list[Question]) -> list[Problem]:
+    """Warn about the questions whose answer had to be guessed: once, at the first of them,
+    naming the lines of the others, as a guide that never labels answers has many."""
+    if not questions:
+        return []
+    first, others = questions[0], [q.line for q in questions[1:]]
+    if not others:
+        message = (
+            f"question {first.number} '{first.title}' has no answer label, so its back shows "
+            "what follows its prompt; add an **Answer:** label to choose"
+        )
+        return [Problem(path, first.line, "warning", message)]
+    shown = ", ".join(str(line) for line in others[:MAX_LINES_SHOWN])
+    more = len(others) - MAX_LINES_SHOWN
+    shown += f" and {more} more" if more > 0 else ""
+    lines = f"line {shown}" if len(others) == 1 else f"lines {shown}"
+    count = f"{len(others)} more question{'s' * (len(others) != 1)}"
+    message = (
+        f"question {first.number} '{first.title}' and {count} ({lines}) have no answer label, "
+        "so their backs show what follows their prompts; add **Answer:** labels to choose"
+    )
+    return [Problem(path, first.line, "warning", message)]
+
+
+# How many other lines a grouped warning names before it only counts the rest.
+MAX_LINES_SHOWN = 5
+
+
 @dataclass(frozen=True, slots=True)
 class FinishedQuestion:
-    """A finished question (None when it is left out) and the problems found in it."""
+    """A finished question (None when it is left out), the problems found in it, and
+    whether its answer had to be guessed."""
 
     question: Question | None
     problems: list[Problem]
+    guessed: bool = False

@@ -18,11 +18,10 @@ from interview_deck.parse.fields import (
     keep_label,
     read_labelled_block,
 )
+from interview_deck.parse.folds import add_choices, add_fold, split_choices
 from interview_deck.parse.naming import DIFFICULTY_RANGE, name_difficulty
 from interview_deck.parse.vocabulary import (
     Flag,
-    clean_label,
-    is_answer_label,
     lookup_label,
     match_label,
 )
@@ -36,13 +35,6 @@ DIFFICULTY_LINE = re.compile(
     re.IGNORECASE,
 )
 ID_COMMENT = re.compile(r"^<!--\s*id:\s*(?P<key>[^>]*?)\s*-->$", re.IGNORECASE)
-# An answer folded away: "<details><summary>Show answer</summary>", then "</details>".
-DETAILS_OPEN = re.compile(
-    r"^<details>\s*(?:<summary>\s*(?:<(?:b|strong)>)?\s*(?P<label>[^<]*?)\s*(?:</(?:b|strong)>)?"
-    r"\s*</summary>)?\s*$",
-    re.IGNORECASE,
-)
-DETAILS_CLOSE = re.compile(r"^</details>\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,17 +76,7 @@ def read_difficulty_line(question: QuestionDraft, body: BodyBlock, lines: list[s
 
 def read_details(question: QuestionDraft, body: BodyBlock, lines: list[str]) -> str | None:
     """Body rule: `<details><summary>Show answer</summary>` opens the answer; `</details>` goes."""
-    if not body.block.is_paragraph:
-        return None
-    folded = DETAILS_OPEN.match(body.source)
-    if folded:
-        summary = clean_label(folded["label"] or "")
-        name = "Answer" if not summary or is_answer_label(summary) else summary
-        # Its text, and the line it is reported at, start after the `<details>`.
-        last = body.block.last_line
-        question.fields.append(FieldDraft(name, last, "", last))
-        return "label"
-    return "ignored" if DETAILS_CLOSE.match(body.source) else None
+    return add_fold(question.fields, body.block, body.source)
 
 
 def read_id_comment(question: QuestionDraft, body: BodyBlock, lines: list[str]) -> str | None:
@@ -126,6 +108,16 @@ def read_marked_prompt(question: QuestionDraft, body: BodyBlock, lines: list[str
     return "label"
 
 
+def read_choices(question: QuestionDraft, body: BodyBlock, lines: list[str]) -> str | None:
+    """Body rule: a list of options then labelled items, `* A) …`, `* **Correct Answer:** …`:
+    the options go with the prompt, the labelled items are fields."""
+    choices = split_choices(body.block)
+    if choices is None:
+        return None
+    add_choices(question.fields, body.block, body.first_line, choices)
+    return "choices"
+
+
 def read_field(question: QuestionDraft, body: BodyBlock, lines: list[str]) -> str | None:
     """Body rule: a label, a labelled list or quote, or more text for the field before."""
     block, fields = body.block, question.fields
@@ -149,6 +141,7 @@ BODY_RULES: list[BodyRuleEntry] = [
     BodyRuleEntry("details", read_details),
     BodyRuleEntry("id comment", read_id_comment),
     BodyRuleEntry("marked prompt", read_marked_prompt),
+    BodyRuleEntry("choices", read_choices),
     BodyRuleEntry("field", read_field),
 ]
 
@@ -164,7 +157,8 @@ CHAT_OUTRO = re.compile(
     r"|do\s+you\s+want\s+me\s+to\b|want\s+me\s+to\b|want\s+more\s*[?!]"
     r"|if\s+you(?:'d|\s+would)?\s+(?:like|want)\b[^.\n]*\b(?:i\s+can|me\s+to)\b"
     r"|(?:note:\s*)?this\s+guide\s+(?:is|covers|should|has|was)\b"
-    r"|these\s+(?:\w+\s+)?questions\s+(?:should|will|cover|give|help|progress|range|span)\b"
+    r"|these\s+(?:\w+\s+)?(?:questions|examples|answers|explanations|concepts|topics|points)\s+"
+    r"(?:should|will|cover|give|help|progress|range|span)\b"
     r"|is\s+there\s+anything\s+else\b|shall\s+i\b|all\s+the\s+best\b"
     r"|should\s+i\s+also\s+(?:add|prepare|create|generate|make|include|write|convert)\b"
     r"|(?:next,?\s+)?i\s+can\s+(?:also\s+)?(?:convert|generate|create|turn|prepare|provide|make)\b"
@@ -190,14 +184,45 @@ def is_goodbye(text: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Goodbye:
-    """Where the first goodbye sentence of a paragraph ends; `first` if it opens the paragraph."""
+    """Where the first goodbye sentence of a paragraph starts and ends; `first` if it opens
+    the paragraph."""
 
+    start: int
     end: int
     first: bool
 
 
 def find_goodbye(text: str) -> Goodbye | None:
-    """Return the first sentence that reads as a chat's goodbye, matched at its first word.
+    """Return the first sentence that reads as a chat's goodbye, matched at its first word."""
+    return find_sentence(text, CHAT_OUTRO)
+
+
+# How a chat's new reply opens: "Sure! Here are …", "Here are some questions for you:",
+# "Based on your request, here is …".
+REPLY_OPENER = re.compile(
+    r"(?:(?:sure|certainly|absolutely|of\s+course)\b|based\s+on\s+your\b|here(?:'s|’s|\s+(?:is|are))\b)",
+    re.IGNORECASE,
+)
+HERE = re.compile(r"here", re.IGNORECASE)
+YOUR = re.compile(r"\byour?\b", re.IGNORECASE)
+
+
+def opens_reply(text: str, loose: bool) -> bool:
+    """True for a paragraph that opens a chat's reply: "Sure! Here are …", "Based on your…".
+
+    "Here are …" alone is a reply when it speaks to the reader ("your project"), or, when
+    `loose`, when it ends with a colon that introduces what follows ("Here are more
+    questions:"): at the end of a last answer, "Here are the steps:" is the answer's text.
+    """
+    found = find_sentence(text, REPLY_OPENER)
+    if found is None:
+        return False
+    here = HERE.match(text, found.start) is not None
+    return not here or YOUR.search(text) is not None or (loose and text.endswith(":"))
+
+
+def find_sentence(text: str, pattern: re.Pattern[str]) -> Goodbye | None:
+    """Return the first sentence that `pattern` matches at its first word.
 
     Sentences whose first word is the same (". . . Hope") are tried once, so the search
     stays linear in the paragraph.
@@ -211,9 +236,9 @@ def find_goodbye(text: str) -> Goodbye | None:
         if word is None:
             return None
         tried = word.start()
-        found = CHAT_OUTRO.match(text, tried)
+        found = pattern.match(text, tried)
         if found:
-            return Goodbye(found.end(), start == 0)
+            return Goodbye(tried, found.end(), start == 0)
     return None
 
 
@@ -233,7 +258,7 @@ def find_chat_outro(blocks: list[Block], lines: list[str]) -> int:
     start = len(blocks)
     while start > 0:
         block = blocks[start - 1]
-        label = match_label(lines[block.line - 1])
+        label = match_label(lines[block.line - 1].lstrip())
         closing = not label or lookup_label(label.name).has(Flag.OUTRO)
         plain = block.is_paragraph and closing
         if not (plain or block.kind in ("hr", "bullet_list", "ordered_list")):
@@ -244,7 +269,7 @@ def find_chat_outro(blocks: list[Block], lines: list[str]) -> int:
         if block.kind == "hr" and i < len(blocks) - 1:
             return i
         text = source_text(lines, block) if block.is_paragraph else ""
-        if text and (is_goodbye(text) or says_not_exhaustive(text)):
+        if text and (is_goodbye(text) or says_not_exhaustive(text) or opens_reply(text, False)):
             return i
     return len(blocks)
 
@@ -253,7 +278,8 @@ def find_chat_asides(blocks: list[Block], lines: list[str]) -> set[int]:
     """Return the indices of blocks that are a chat's words between two replies.
 
     They follow a rule, are plain paragraphs and lists up to the next heading or rule, and
-    one of them reads as a goodbye ("Would you like more?", "Let me know ...").
+    one of them reads as a goodbye ("Would you like more?", "Let me know ..."), or, right
+    before a heading, as a new reply's opening ("Sure! Here are more questions:").
     """
     asides: set[int] = set()
     for i, block in enumerate(blocks):
@@ -262,12 +288,14 @@ def find_chat_asides(blocks: list[Block], lines: list[str]) -> set[int]:
         run = []
         for j in range(i + 1, len(blocks)):
             after = blocks[j]
-            label = match_label(lines[after.line - 1]) if after.is_paragraph else None
+            label = match_label(lines[after.line - 1].lstrip()) if after.is_paragraph else None
             if label or after.kind not in ("paragraph", "bullet_list", "ordered_list"):
                 break
             run.append(j)
         said = [source_text(lines, blocks[j]) for j in run if blocks[j].is_paragraph]
-        if any(is_goodbye(text) for text in said):
+        end = run[-1] + 1 if run else i + 1
+        headed = end < len(blocks) and blocks[end].kind == "heading"
+        if any(is_goodbye(text) or (headed and opens_reply(text, True)) for text in said):
             asides.update(run)
     return asides
 

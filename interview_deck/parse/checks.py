@@ -54,6 +54,9 @@ def check_numbering(path: Path, questions: list[QuestionDraft]) -> list[Problem]
     for before, question in itertools.pairwise(questions):
         if before.part != question.part or question.number == before.number + 1:
             continue
+        if question.new_reply:
+            # A chat's next reply, pasted after the last, numbers its questions from 1.
+            continue
         how = "skips" if question.number > before.number else "goes back"
         message = (
             f"numbering {how} from {before.number} to {question.number}; "

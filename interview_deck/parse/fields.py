@@ -37,6 +37,8 @@ class FieldDraft:
     from_list: bool = False
     # For text with no label: where its first block ends, should it be split off as the prompt.
     split: Split | None = None
+    # True for a field that `<details>` opened: a `<summary>` line after it names it.
+    folded: bool = False
 
     @property
     def has_text(self) -> bool:
@@ -67,6 +69,8 @@ class QuestionDraft:
     part: int = 0
     key: str | None = None
     fields: list[FieldDraft] = field(default_factory=list)
+    # True for the first question of a chat's next reply, whose numbering starts again.
+    new_reply: bool = False
 
 
 def add_block(
@@ -216,18 +220,6 @@ def draft_labelled_field(line: int, last_line: int, inner: list[Token]) -> Field
     first = paragraph[1].content.split("\n")[0][label.end :]
     rest = strip_label(paragraph, label.end) + inner[3:]
     return FieldDraft(label.name, line, first, last_line, rest)
-
-
-def draft_item_fields(inner: list[Block], lines: list[str]) -> list[FieldDraft]:
-    """Return the fields of a list item's blocks after its title: labels and their text."""
-    fields: list[FieldDraft] = []
-    for block in inner:
-        text = block.text if block.is_paragraph else ""
-        label = match_label(text) if text else None
-        items = [] if label else split_labelled_items(block, list_style=True)
-        first_line = text.split("\n")[0] if text else lines[block.line - 1]
-        add_block(fields, block, first_line, label, items)
-    return fields
 
 
 def finish_fields(lines: list[str], draft: QuestionDraft) -> FinishedFields:

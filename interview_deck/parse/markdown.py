@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block import fence as read_commonmark_fence
+from markdown_it.rules_block import lheading as read_commonmark_setext
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath.index import math_block_dollar
 
@@ -56,6 +57,13 @@ def create_parser() -> MarkdownIt:
     md.block.ruler.before(
         "paragraph", "field_label", end_block_at_label, {"alt": ["paragraph", "list", "blockquote"]}
     )
+    # `<details>`, `<summary>…</summary>` and `</details>` lines are paragraphs of their own,
+    # blank lines around them or not, so that the text they fold is read as Markdown.
+    md.block.ruler.before(
+        "lheading", "fold_line", read_fold_line, {"alt": ["paragraph", "list", "blockquote"]}
+    )
+    # A long line of dashes under text is a rule a chat drew, not a heading's underline.
+    md.block.ruler.at("lheading", read_setext_heading)
     md.block.ruler.before("table", "too_deep", read_deep_line_as_text)
     # `$$` display math may hold blank lines, and lines that would read as lists or headings.
     read_math = math_block_dollar(allow_labels=False, allow_blank_lines=True)
@@ -120,17 +128,83 @@ def is_safe_link(url: str) -> bool:
 
 
 def end_block_at_label(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
-    """Block rule: as a terminator, report a `**Label:**` line that starts at column 0, or
-    a line that folds an answer away or back, `<details>` or `</details>`."""
-    if not silent or state.sCount[line] != 0:
+    """Block rule: as a terminator, report a `**Label:**` line at column 0, or indented by
+    at most 3 spaces outside any list (inside one, that is the item's own text)."""
+    indent = state.sCount[line]
+    if not silent or not (indent == 0 or (state.blkIndent == 0 and indent <= 3)):
         return False
+    return match_label(read_text(state, line)) is not None
+
+
+# `<details>`, `<details><summary>Answer</summary>`, `<summary>Answer</summary>` or
+# `</details>`, alone on a line; the summary may be in bold, `<summary><b>Hint</b></summary>`.
+SUMMARY = r"<summary>[ \t]*(?:<(?:b|strong)>)?[^<\n]{0,200}(?:</(?:b|strong)>)?[ \t]*</summary>"
+FOLD_LINE = re.compile(
+    rf"(?:<details>[ \t]*(?:{SUMMARY})?|{SUMMARY}|</details>)[ \t]*", re.IGNORECASE
+)
+SUMMARY_LINE = re.compile(rf"{SUMMARY}[ \t]*", re.IGNORECASE)
+
+
+def read_fold_line(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
+    """Block rule: a line that folds an answer away or back is a paragraph of its own.
+
+    `<details>`, `<summary>Answer</summary>` and `</details>` are often written with no
+    blank line around them, also indented inside a list item; a `<summary>` line right
+    under `<details>` joins it, as the body rule reads the two together.
+    """
+    text = read_text(state, line)
+    if state.sCount[line] - state.blkIndent > 3:
+        return False
+    if not FOLD_LINE.fullmatch(text):
+        # `<details><summary>Answer</summary> The text.` ends the paragraph above it too.
+        return silent and text[:9].lower() == "<details>"
+    if silent:
+        return True
+    last = line + 1
+    below = read_text(state, last) if last < end_line else ""
+    joins = text.lower() == "<details>" and SUMMARY_LINE.fullmatch(below) is not None
+    if joins and state.sCount[last] - state.blkIndent <= 3:
+        text, last = f"{text}\n{below}", last + 1
+    opening = state.push("paragraph_open", "p", 1)
+    opening.map = [line, last]
+    inline = state.push("inline", "", 0)
+    inline.content, inline.map, inline.children = text, [line, last], []
+    state.push("paragraph_close", "p", -1)
+    state.line = last
+    return True
+
+
+# Dashes past this many, under several lines or past twice the line above them, draw a
+# rule: an underline that makes a heading is about as long as its one line of text.
+RULE_DASHES = 20
+
+
+def read_setext_heading(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
+    """Block rule: CommonMark's setext heading, but for a long line of dashes under text.
+
+    Chats often draw a `-----…` rule right under a line of text; read as an underline it
+    would turn the answer's last line into a heading. Such a line is left to the paragraph
+    and rule rules: the text stays text and the dashes are a rule.
+    """
+    count = len(state.tokens)
+    if not read_commonmark_setext(state, line, end_line, silent):
+        return False
+    opening = state.tokens[count] if len(state.tokens) > count else None
+    if opening is None or opening.markup != "-":
+        return True
+    underline, above = read_text(state, state.line - 1), read_text(state, state.line - 2)
+    several = state.line - 1 - line > 1
+    if len(underline) <= RULE_DASHES or (len(underline) <= 2 * len(above) and not several):
+        return True
+    del state.tokens[count:]
+    state.line = line
+    return False
+
+
+def read_text(state: StateBlock, line: int) -> str:
+    """Return a line's text without its indentation or trailing spaces."""
     start = state.bMarks[line] + state.tShift[line]
-    text = state.src[start : state.eMarks[line]]
-    return match_label(text) is not None or FOLD_LINE.match(text) is not None
-
-
-# `<details>`, `<details><summary>Answer</summary>` or `</details>`, alone on a line.
-FOLD_LINE = re.compile(r"</?details>", re.IGNORECASE)
+    return state.src[start : state.eMarks[line]].rstrip()
 
 
 # A fence line: its marks and what follows them (a language opens a new block).

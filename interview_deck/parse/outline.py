@@ -29,7 +29,7 @@ from interview_deck.parse.questions import (
     read_question_title,
 )
 from interview_deck.parse.recognise import HEADING_RULES
-from interview_deck.parse.vocabulary import LEADING_SYMBOLS
+from interview_deck.parse.vocabulary import LEADING_SYMBOLS, Flag, clean_label, lookup_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +206,9 @@ def find_sections(headings: list[Heading], title: Heading | None) -> dict[int, s
         around = [h for h in around if h.rank < heading.rank]
         if heading is title or heading.is_question or heading.is_level:
             continue
-        if CONTENTS_HEADING.match(heading.text):
-            # A table of contents lists the sections; it never is one.
+        if CONTENTS_HEADING.match(heading.text) or is_closing(heading.text):
+            # A table of contents lists the sections, and a reply's "### Conclusion" closes
+            # it: neither is ever one.
             continue
         below = sum(h.is_question for h in headings[i + 1 : find_span_end(headings, i)])
         # "### Interview questions" inside "## 4. Variants" keeps that section's name.
@@ -215,6 +216,11 @@ def find_sections(headings: list[Heading], title: Heading | None) -> dict[int, s
             sections[heading.line] = name_section(heading.text)
             around.append(heading)
     return sections
+
+
+def is_closing(text: str) -> bool:
+    """True for a heading that closes a chat's reply: "Conclusion", "Summary", "Final Thoughts"."""
+    return lookup_label(clean_label(text)).has(Flag.OUTRO)
 
 
 def is_wrapper(heading: Heading) -> bool:

@@ -36,6 +36,7 @@ class Flag(Enum):
     OUTRO = "may close the whole guide"  # "Final Tips", "Key Takeaways"
     DIFFICULTY = "states the difficulty"  # "**Difficulty:** Hard" is not a field
     ASIDE = "shown as an interviewer's note"  # an answer "for the interviewer"
+    EXPLAINS = "the answer when no label names one"  # "Explanation" under a question that asks
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +105,13 @@ LABELS: tuple[LabelRow, ...] = (
     row(r"output", Role.DETAIL, *BESIDE, F.OUTPUT),
     row(r"(?:sample\s+|expected\s+|example\s+)output(?:\s+format)?", Role.TERM, F.OUTPUT),
     row(r"steps", Role.TERM, F.ANSWER_PART),
-    row(r"explanation|hints?|(?:the\s+)?fix|(?:(?:time|space)\s+)?complexity", Role.DETAIL,
-        *BESIDE),
+    row(r"explanation", Role.DETAIL, *BESIDE, F.EXPLAINS),
+    row(r"hints?|(?:the\s+)?fix|(?:(?:time|space)\s+)?complexity", Role.DETAIL, *BESIDE),
+    # An answer by another name: "Skeleton" (its outline, to say aloud), "Model explanation".
+    row(r"(?:answer\s+)?skeleton|model\s+(?:explanation|response)"
+        r"|(?:sample|model|suggested|ideal)\s+response", Role.ANSWER),
+    row(r"(?:common\s+)?(?:traps?|gotchas?)|distractor\s+analysis|why\s+not\s+(?:the\s+)?others\??",
+        Role.DETAIL, F.ALONE),
     row(r"follow[- ]?ups?(?:\s+questions?)?", Role.INTERVIEWER, *BESIDE),
     row(r"notes?|key\s+takeaways?|takeaways?", Role.DETAIL, F.ALONE, F.OUTRO),
     row(
@@ -165,14 +171,16 @@ def opens_question(text: str) -> bool:
 # An emoji may come first, `✅ **Answer:**`, and the label may be in italics, `*Answer:*`.
 LABEL = re.compile(
     r"^(?:[^\w\s*_`\[(<>#|+\-\\]{1,3}[ \t]*)?"
-    r"(?:\*\*?|__?)(?P<label>[^*_\n]{1,80}?)(?::(?:\*\*?|__?)|(?:\*\*?|__?):)[ \t]*"
+    r"(?:\*\*?|__?)(?P<label>[^*_\n]{1,80}?)(?:[:：](?:\*\*?|__?)|(?:\*\*?|__?)[:：])[ \t]*"
 )
 # `**Answer**` alone on its line: a label only if it is a label we know.
-BARE_LABEL = re.compile(r"^(?:\*\*|__)(?P<label>[^*_\n]{1,40}?)(?:\*\*|__)[ \t]*:?[ \t]*$")
+BARE_LABEL = re.compile(r"^(?:\*\*|__)(?P<label>[^*_\n]{1,40}?)(?:\*\*|__)[ \t]*[:：]?[ \t]*$")
+# `**Explanation** Text on the same line`: a known label with no colon, then a sentence.
+LEAD_LABEL = re.compile(r"^(?:\*\*|__)(?P<label>[^*_\n:：]{1,40}?)(?:\*\*|__)[ \t]+(?=\S)")
 # `Q: ...`, `A: ...`, `Expected Answer: ...` without any emphasis.
 PLAIN_LABEL = re.compile(
-    r"^(?P<label>Q|A|Question|Answer|Expected\s+Answer|Solution|Sample\s+Code|Explanation)"
-    r"[ \t]*:(?=\s|$)[ \t]*",
+    r"^(?P<label>Q|A|Ans|Question|Answer|Expected\s+Answer|Solution|Sample\s+Code|Explanation)"
+    r"[ \t]*(?::(?=\s|$)|：)[ \t]*",
     re.IGNORECASE,
 )
 PLAIN_LABEL_NAMES = {"q": "Question", "a": "Answer"}
@@ -194,7 +202,7 @@ class LabelMatch:
 @lru_cache(maxsize=1024)
 def match_label(line: str) -> LabelMatch | None:
     """Return the field label a line opens with, tidied, and where the label ends; or None."""
-    if line[:1].isalnum() and ":" not in line[:20]:
+    if line[:1].isalnum() and ":" not in line[:20] and "：" not in line[:20]:
         # Most lines of prose: only plain labels (`Q:`, `Expected Answer:`) start with a letter.
         return None
     found = LABEL.match(line) or PLAIN_LABEL.match(line)
@@ -210,9 +218,31 @@ def match_label(line: str) -> LabelMatch | None:
     name = clean_label(bare["label"]) if bare else ""
     if bare and ":" not in name and len(name.split()) <= 4 and lookup_label(name).is_known:
         return LabelMatch(name, bare.end())
-    return None
+    return match_lead_label(line)
+
+
+def match_lead_label(line: str) -> LabelMatch | None:
+    """Return `**Explanation** Text`'s label: one that may stand alone, then a sentence.
+
+    The sentence must open as one does (a capital, a digit, a quote or code): in
+    `**Note** that ...` the bold word is part of the prose.
+    """
+    found = LEAD_LABEL.match(line)
+    if found is None or not opens_sentence(line[found.end() : found.end() + 1]):
+        return None
+    name = clean_label(found["label"])
+    meaning = lookup_label(name)
+    alone = meaning.has(Flag.ALONE) or meaning.role is Role.ANSWER
+    if len(name.split()) > 4 or not alone or meaning.role is Role.PROMPT:
+        return None
+    return LabelMatch(name, found.end())
+
+
+def opens_sentence(char: str) -> bool:
+    """True for the first character of a sentence: a capital, a digit, a quote or code."""
+    return char.isupper() or char.isdigit() or char in "`\"'“‘(["
 
 
 def clean_label(label: str) -> str:
     """Tidy a field label: no emoji or symbols in front, no trailing colon, single spaces."""
-    return " ".join(LEADING_SYMBOLS.sub("", label).replace("`", "").strip().rstrip(":").split())
+    return " ".join(LEADING_SYMBOLS.sub("", label).replace("`", "").strip().rstrip(":：").split())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from interview_deck import TEMPLATES
 from interview_deck.errors import GuideError, Problem
-from interview_deck.model import Guide
+from interview_deck.model import Guide, Question
 from interview_deck.parse import slugify
 from interview_deck.render import RenderedField, RenderedGuide, RenderedQuestion, escape_text
 from interview_deck.theme import render_code_css
@@ -93,20 +93,50 @@ def keep_previous_keys(guide: Guide, previous: Collection[str], identity: str) -
     Whether keys carry their section depends on numbering that restarts per section, and
     an edit can change that (a new section that starts at 1, or renumbering straight
     through). When the other keying matches more of the previous package's GUIDs, it is
-    kept, so that no note loses its identity and its review history.
+    kept, so that no note loses its identity and its review history. Then each question
+    whose note is still not found takes the first of its other keys that finds one no
+    other question has: a title that a newer parser reads better (without a timing, a
+    marker, quotes) keeps the note its plainer reading made.
     """
-    questions = guide.questions
-    other = [q.other_key for q in questions]
-    if not previous or not all(other) or len(set(other)) < len(other):
+    if not previous:
         return guide
+    questions = swap_numbering_keys(guide.questions, previous, identity)
+    taken = {guid_for(identity, q.key) for q in questions}
+    kept = []
+    for question in questions:
+        if guid_for(identity, question.key) not in previous:
+            question = find_previous_key(question, previous, identity, taken)
+        kept.append(question)
+    return replace(guide, questions=tuple(kept))
+
+
+def swap_numbering_keys(
+    questions: tuple[Question, ...], previous: Collection[str], identity: str
+) -> tuple[Question, ...]:
+    """Return the questions under the other numbering rule if that finds more previous notes."""
+    other = [q.other_key for q in questions]
+    if not all(other) or len(set(other)) < len(other):
+        return questions
 
     def count_known(keys: Iterable[str]) -> int:
         return sum(guid_for(identity, key) in previous for key in keys)
 
     if count_known(other) <= count_known(q.key for q in questions):
-        return guide
-    swapped = tuple(replace(q, key=q.other_key, other_key=q.key) for q in questions)
-    return replace(guide, questions=swapped)
+        return questions
+    return tuple(replace(q, key=q.other_key, other_key=q.key) for q in questions)
+
+
+def find_previous_key(
+    question: Question, previous: Collection[str], identity: str, taken: set[str]
+) -> Question:
+    """Return the question keyed by the first of its other keys whose note is in `previous`
+    and not taken by another question (marking it taken), or as it is if none is."""
+    for key in (question.other_key, *question.line_keys):
+        guid = guid_for(identity, key) if key else ""
+        if guid in previous and guid not in taken:
+            taken.add(guid)
+            return replace(question, key=key)
+    return question
 
 
 def name_identity(guide: Guide, folders: tuple[str, ...]) -> str:

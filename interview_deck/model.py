@@ -41,6 +41,9 @@ class Question:
     # The key under the other numbering rule: with the section prefix if `key` has none, or
     # without it. An earlier package's notes may have used it (see card.keep_previous_keys).
     other_key: str = ""
+    # Keys from the question's line as written, without its marks and number: what a plainer
+    # reading of its title gave, for notes made before a title was read better.
+    line_keys: tuple[str, ...] = ()
 
     @property
     def prompt_fields(self) -> tuple[Field, ...]:

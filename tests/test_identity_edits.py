@@ -8,6 +8,7 @@ imported over the original deck in the real Anki engine: no note may be added tw
 from __future__ import annotations
 
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -127,3 +128,37 @@ def test_notes_keep_their_keys_when_the_numbering_rule_switches(
     assert set(first.values()) <= set(second.values())
     assert len(result.log.new) == added
     assert collection.note_count() == 4 + added
+
+
+TIMED = (
+    "# Go Interview Guide\n\n### 1. What is a slice? (5 minutes)\n\n**Answer:** A view.\n\n"
+    "### 2. What is a map? `(30s)`\n\n**Answer:** A hash table.\n\n"
+    "### 3. What is a channel?\n\n**Answer:** A typed pipe.\n"
+)
+
+
+def test_a_title_read_better_by_a_newer_parser_keeps_its_note(
+    collection: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from interview_deck.parse import questions
+
+    guide, out = tmp_path / "go.md", tmp_path / "out"
+    guide.write_text(TIMED, encoding="utf-8")
+    # An older parser, which kept the time a question takes in its title.
+    with monkeypatch.context() as older:
+        older.setattr(questions, "strip_time_note", lambda title: title)
+        first = read_guids(build_apkg(guide, out))
+    import_apkg(collection, out / "go.apkg")
+
+    # A new version of the tool: its cache entries no longer match, so the guide is rebuilt.
+    shutil.rmtree(out / ".cache")
+    second = read_guids(build_apkg(guide, out))
+    result = import_apkg(collection, out / "go.apkg")
+
+    assert set(second.values()) == set(first.values())
+    assert (len(result.log.new), collection.note_count()) == (0, 3)
+    titles = {collection.get_note(n)["Title"] for n in collection.find_notes("")}
+    assert titles == {"What is a slice?", "What is a map?", "What is a channel?"}
+    # Without the previous package, the better titles make other keys: the package is the record.
+    fresh = read_guids(build_apkg(guide, tmp_path / "fresh"))
+    assert len(set(fresh.values()) & set(first.values())) == 1

@@ -73,7 +73,7 @@ def parse_guide(source: Source) -> Guide:
     kept = [(replace(q, difficulty=q.difficulty or default), d) for q, d in kept]
     # identity: a key for each question's note
     ids, parts = [d.key for _, d in kept], [d.part for _, d in kept]
-    questions = assign_keys(path, [q for q, _ in kept], ids, parts, problems)
+    questions = assign_keys(path, [q for q, _ in kept], ids, parts, lines, problems)
     if not questions:
         line = outline.title.line if outline.title else 1
         message = "no questions found (expected headings like '### 1. Title')"

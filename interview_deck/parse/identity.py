@@ -14,6 +14,8 @@ from interview_deck.parse.naming import slugify
 
 # Characters that do not show: zero-width spaces and joiners, word joiner, BOM, soft hyphen.
 INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+# A question's number at the start of its normalised line: `3`, `q3`, `question 3`, `3a`.
+LINE_NUMBER = re.compile(r"^(?:question\s|q)?\d{1,9}[a-z]?(?:\s|$)")
 
 
 def normalise_title(title: str) -> str:
@@ -24,6 +26,12 @@ def normalise_title(title: str) -> str:
     """
     text = unicodedata.normalize("NFC", INVISIBLE.sub("", title)).lower()
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def read_line_title(line: str) -> str:
+    """Return a question's line in its identity form, without its number: `### 3. Foo (Easy)`
+    gives `foo easy`, as a reading that kept everything after the number would title it."""
+    return LINE_NUMBER.sub("", normalise_title(line), count=1)
 
 
 def restarts_per_part(questions: list[Question], parts: list[int]) -> bool:
@@ -44,12 +52,13 @@ def assign_keys(
     questions: list[Question],
     ids: list[str | None],
     parts: list[int],
+    lines: list[str],
     problems: list[Problem],
 ) -> list[Question]:
     """Give each question its identity key and report keys that appear twice.
 
     `ids` holds each question's `<!-- id: ... -->`, if it has one; `parts` the line of the
-    section or level heading each question is under (0 for none).
+    section or level heading each question is under (0 for none); `lines` the guide's lines.
     """
     # Where numbering restarts per section, one title may be asked in each section.
     restarts = restarts_per_part(questions, parts)
@@ -72,5 +81,7 @@ def assign_keys(
                 )
             )
         seen[key] = question
-        keyed.append(replace(question, key=key, other_key=other))
+        written = read_line_title(lines[question.line - 1]) if not explicit else ""
+        line_keys = (written, f"{slugify(question.section or '')}/{written}") if written else ()
+        keyed.append(replace(question, key=key, other_key=other, line_keys=line_keys))
     return keyed

@@ -14,7 +14,7 @@ from markdown_it.token import Token
 from interview_deck.errors import Problem
 from interview_deck.model import Field, Question, Reading
 from interview_deck.parse.blocks import Block
-from interview_deck.parse.body import BODY_RULES, BodyBlock, source_text
+from interview_deck.parse.body import BODY_RULES, BodyBlock, find_chat_outro, source_text
 from interview_deck.parse.fields import (
     FieldDraft,
     QuestionDraft,
@@ -112,6 +112,16 @@ def assemble_blocks(
         else:
             add_body_block(state, block)
     return state
+
+
+def find_outro(blocks: list[Block], lines: list[str], outline: Outline) -> int:
+    """Return the index of the block where the chat's closing words begin, after the last
+    question: `---` then `**Question 2**` over its list of choices is no goodbye."""
+    asked = [
+        p for p, b in enumerate(blocks) if any(h.is_question for h in outline.headings_at(b.line))
+    ]
+    after = asked[-1] + 1 if asked else 0
+    return after + find_chat_outro(blocks[after:], lines)
 
 
 def add_list_questions(state: Assembly, headings: list[Heading]) -> None:

@@ -160,7 +160,8 @@ def add_heading(state: Assembly, block: Block, heading: Heading) -> None:
         state.read(heading, "title" if is_title else "intro", heading.rule)
     elif heading.is_question:
         state.current = open_question(state, heading)
-        if heading.rule != "question label line":
+        # `Q: Title` and `<summary>Question 3</summary>` hold no prompt after their title.
+        if heading.rule not in ("question label line", "details question"):
             add_titled_prompt(state.current, block, state.lines[block.line - 1])
         state.read(heading, "question", heading.rule)
     elif heading.line in state.outline.sections:

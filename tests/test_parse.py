@@ -202,6 +202,25 @@ def test_id_comment_with_the_old_title_keeps_the_old_key(tmp_path: Path) -> None
     assert parse(new).questions[0].key == parse(old).questions[0].key == "old title"
 
 
+def test_a_title_wrapped_onto_the_next_line_is_joined_and_keeps_its_first_lines_key(
+    tmp_path: Path,
+) -> None:
+    guide = write_guide(
+        tmp_path,
+        "# T\n\n**Q1.** Which HTTP methods are safe, and what does\n`safe` promise?\n\n"
+        "**Answer:** GET and HEAD; no change on the server.\n\n"
+        "**Q2.** Binary search\nGiven a sorted list, find a value.\n\n**Answer:** Halve it.\n",
+    )
+    wrapped, described = parse(guide).questions
+    assert wrapped.title == "Which HTTP methods are safe, and what does `safe` promise?"
+    # The key its first line gave it when that line was the whole title.
+    assert wrapped.key == "which http methods are safe and what does"
+    assert [f.label for f in wrapped.fields] == ["Answer"]
+    # A line that opens a sentence of its own is the question's prompt, not its title.
+    assert (described.title, described.key) == ("Binary search", "binary search")
+    assert described.fields[0].body == "Given a sorted list, find a value."
+
+
 def test_duplicate_title_names_both_lines(tmp_path: Path) -> None:
     guide = write_guide(
         tmp_path,

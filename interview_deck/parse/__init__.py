@@ -19,9 +19,14 @@ from typing import TYPE_CHECKING
 
 from interview_deck.errors import GuideError, Problem
 from interview_deck.model import Guide
-from interview_deck.parse.assemble import assemble_blocks, finish_question, warn_guessed_answers
+from interview_deck.parse.assemble import (
+    assemble_blocks,
+    find_outro,
+    finish_question,
+    warn_guessed_answers,
+)
 from interview_deck.parse.blocks import read_blocks
-from interview_deck.parse.body import find_chat_asides, find_chat_outro
+from interview_deck.parse.body import find_chat_asides
 from interview_deck.parse.checks import check_declared_counts, check_numbering, find_unclosed_fences
 from interview_deck.parse.identity import assign_keys
 from interview_deck.parse.markdown import create_parser, is_safe_link
@@ -58,7 +63,7 @@ def parse_guide(source: Source) -> Guide:
     # outline: the title, sections, levels, and which headings are questions
     outline = outline_guide(blocks)
     # assemble: the blocks before the chat's goodbye, folded into questions
-    outro, asides = find_chat_outro(blocks, lines), find_chat_asides(blocks, lines)
+    outro, asides = find_outro(blocks, lines, outline), find_chat_asides(blocks, lines)
     assembly = assemble_blocks(path, lines, blocks, outline, outro, asides)
     problems += assembly.problems
     # fields: each question's card sides

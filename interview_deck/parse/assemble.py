@@ -6,6 +6,7 @@ block inside a question is. This stage only keeps track of where it is in the gu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -14,7 +15,13 @@ from markdown_it.token import Token
 from interview_deck.errors import Problem
 from interview_deck.model import Field, Question, Reading
 from interview_deck.parse.blocks import Block
-from interview_deck.parse.body import BODY_RULES, BodyBlock, source_text
+from interview_deck.parse.body import (
+    BODY_RULES,
+    SENTENCE_END,
+    BodyBlock,
+    find_chat_outro,
+    source_text,
+)
 from interview_deck.parse.fields import (
     FieldDraft,
     QuestionDraft,
@@ -114,6 +121,16 @@ def assemble_blocks(
     return state
 
 
+def find_outro(blocks: list[Block], lines: list[str], outline: Outline) -> int:
+    """Return the index of the block where the chat's closing words begin, after the last
+    question: `---` then `**Question 2**` over its list of choices is no goodbye."""
+    asked = [
+        p for p, b in enumerate(blocks) if any(h.is_question for h in outline.headings_at(b.line))
+    ]
+    after = asked[-1] + 1 if asked else 0
+    return after + find_chat_outro(blocks[after:], lines)
+
+
 def add_list_questions(state: Assembly, headings: list[Heading]) -> None:
     """Open a question for each item of a numbered list or row of a table of questions."""
     for heading in headings:
@@ -150,7 +167,8 @@ def add_heading(state: Assembly, block: Block, heading: Heading) -> None:
         state.read(heading, "title" if is_title else "intro", heading.rule)
     elif heading.is_question:
         state.current = open_question(state, heading)
-        if heading.rule != "question label line":
+        # `Q: Title` and `<summary>Question 3</summary>` hold no prompt after their title.
+        if heading.rule not in ("question label line", "details question"):
             add_titled_prompt(state.current, block, state.lines[block.line - 1])
         state.read(heading, "question", heading.rule)
     elif heading.line in state.outline.sections:
@@ -187,9 +205,33 @@ def add_titled_prompt(question: QuestionDraft, block: Block, first_line: str) ->
     elif "\n" in block.text:
         opening, inline, closing = block.tokens
         after = block.text.split("\n", 1)[1]
+        if continues_title(question.title, after):
+            # The note keeps the key its first line gave it before titles were joined.
+            question.key = question.key or question.title
+            question.title = f"{question.title} {' '.join(after.split())}"
+            return
         tokens = [opening, inline.copy(content=after), closing]
         line = block.line + 1
         question.fields.append(FieldDraft("", line, after.split("\n")[0], block.last_line, tokens))
+
+
+# A title and the lines it wraps onto, joined, stay shorter than this; longer is a prompt.
+MAX_JOINED_TITLE = 200
+# A first line that ends like this ends its sentence; the lines after it say more.
+SENTENCE_STOPS = tuple(".?!:;。？！：")
+# A wrapped sentence goes on in lower case, or with code, a quote, a bracket or a number.
+GOES_ON = re.compile(r"^[a-z`\"“'(\d]")
+
+
+def continues_title(title: str, after: str) -> bool:
+    """True when the lines after a bold question's first line finish its one sentence:
+    `**Q1.** Which methods are idempotent, and what does` over `"idempotent" mean?`."""
+    rest = " ".join(after.split())
+    short = len(title) + len(rest) < MAX_JOINED_TITLE
+    one_sentence = SENTENCE_END.search(rest) is None
+    return (
+        short and one_sentence and not title.endswith(SENTENCE_STOPS) and bool(GOES_ON.match(rest))
+    )
 
 
 def open_question(state: Assembly, heading: Heading) -> QuestionDraft:

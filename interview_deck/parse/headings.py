@@ -123,6 +123,15 @@ class HeadingScan:
     intro_rank: int = 0
     # True when the guide's first heading is its only numbered h1: "# 22. Generics" is a lesson.
     lesson_title: bool = False
+    # How many `<details>` folds are open inside the last question (its own one included,
+    # for `<summary>Question 3</summary>`): a heading inside one is a part of the answer.
+    folds: int = 0
+
+    def count_folds(self, text: str) -> None:
+        """Count the `<details>` a paragraph inside a question opens and closes."""
+        if self.last_question is not None:
+            opens = text[:9].lower() == "<details>"
+            self.folds = max(0, self.folds + opens - text[-10:].lower().endswith("</details>"))
 
     def add(self, heading: Heading) -> None:
         """Add a heading the rules read, keeping track of the question it may be in."""
@@ -137,7 +146,7 @@ class HeadingScan:
             number = read_number(numbered) if numbered else None
             self.number = number if number is not None else self.number + 1
             self.last_question, self.answered, self.in_question = heading, False, True
-            self.steps = False
+            self.steps, self.folds = False, int(heading.rule == "details question")
         elif self.last_question and heading.rank <= self.last_question.rank:
             self.in_question = False
         elif self.last_question and (heading.is_level or QUESTIONS_PART.search(heading.text)):

@@ -20,6 +20,10 @@ from interview_deck.parse.vocabulary import is_answer_label, match_label
 Q_MARK = re.compile(r"^(?:q|question)\s*\d{0,9}\s*[:.)]\s*(?=\S)", re.IGNORECASE)
 Q_LABEL = re.compile(r"q\s*\d{0,9}\s*[:.]", re.IGNORECASE)
 BOLD_LEAD = re.compile(r"^(?:\*\*(?P<star>[^*\n]{1,300}?)\*\*|__(?P<under>[^_\n]{1,300}?)__)(?=\s)")
+# `**What is gRPC?**: A strong answer covers …`: a bold question, a colon, then its answer.
+ASKING_LEAD = re.compile(
+    r"^(?:\*\*(?P<star>[^*\n]{1,300}?)\*\*|__(?P<under>[^_\n]{1,300}?)__)[ \t]{0,3}[:：](?=\s|$)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,11 @@ def read_item_title(line: str) -> ItemTitle:
         if mark is None:
             return ItemTitle(text, len(line), "bold")
         return ItemTitle(text[mark.end() :], len(line), "marked")
+    asking = ASKING_LEAD.match(line)
+    text = (asking["star"] or asking["under"] or "").strip() if asking else ""
+    if asking and asks_something(text, strictly=True):
+        # Not a label: a label names a field, this asks the question the rest answers.
+        return ItemTitle(text, asking.end(), "lead")
     label = match_label(line)
     # `**Q:** ...` asks; `- **Question:** ...` beside `- **Answer:** ...` are a question's fields.
     if label is not None and label.name == "Question" and Q_LABEL.match(line.lstrip("*_")):

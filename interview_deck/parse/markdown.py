@@ -162,8 +162,9 @@ def read_fold_line(state: StateBlock, line: int, end_line: int, silent: bool) ->
         return True
     last = line + 1
     below = read_text(state, last) if last < end_line else ""
-    joins = text.lower() == "<details>" and SUMMARY_LINE.fullmatch(below) is not None
-    if joins and state.sCount[last] - state.blkIndent <= 3:
+    # Indented deeper than code would be (`  <details>` over `    <summary>`), the summary
+    # still joins: right under a paragraph's line, it would go on that paragraph.
+    if text.lower() == "<details>" and SUMMARY_LINE.fullmatch(below) is not None:
         text, last = f"{text}\n{below}", last + 1
     opening = state.push("paragraph_open", "p", 1)
     opening.map = [line, last]

@@ -29,7 +29,15 @@ from interview_deck.parse.questions import (
     read_question_title,
 )
 from interview_deck.parse.recognise import HEADING_RULES
-from interview_deck.parse.vocabulary import LEADING_SYMBOLS, Flag, clean_label, lookup_label
+from interview_deck.parse.vocabulary import (
+    LEADING_SYMBOLS,
+    Flag,
+    Role,
+    clean_label,
+    is_answer_label,
+    lookup_label,
+    match_label,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +79,42 @@ def scan_headings(blocks: list[Block]) -> dict[int, list[Heading]]:
             break
     demote_numbered_sections(scan.headings, scan.labelled_lines)
     demote_notes(scan.headings, scan.labelled_lines)
+    mark_one_question(scan.headings, blocks)
     return by_block
+
+
+def mark_one_question(headings: list[Heading], blocks: list[Block]) -> None:
+    """Mark the first heading as the question of a file that is one question and no more.
+
+    "# Question" (or "Problem", "Exercise"...) as the first heading, with no number, and
+    an answer part after it ("# Solution", `**Answer:**`), in a guide where nothing else
+    is a question: one card of a vault that keeps a question per file.
+    """
+    if not headings or any(h.is_question for h in headings):
+        return
+    first = headings[0]
+    if first.origin != "heading" or not starts_question(first.text):
+        return
+    later = [b for b in blocks if b.line > first.line and b.kind in ("heading", "paragraph")]
+    if any(names_answer(b) for b in later):
+        first.is_question, first.rule = True, "one-question file"
+        # No number and no title: the question's text below the heading is its title.
+        first.text = "Question 1"
+
+
+def starts_question(text: str) -> bool:
+    """True for a heading that is only a question's prompt label: "Question", "Problem"."""
+    label = lookup_label(clean_label(strip_emphasis(text)))
+    return label.role is Role.PROMPT and label.has(Flag.STARTS_QUESTION)
+
+
+def names_answer(block: Block) -> bool:
+    """True for a heading that names an answer ("Solution") or a paragraph that opens with
+    an answer label (`**Answer:** ...`)."""
+    if block.kind == "heading":
+        return is_answer_label(clean_label(strip_emphasis(block.text)))
+    found = match_label(block.text)
+    return found is not None and is_answer_label(found.name)
 
 
 def is_lesson_title(blocks: list[Block]) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from interview_deck.parse.blocks import Block
+from interview_deck.parse.folds import DETAILS_OPEN
 from interview_deck.parse.headings import (
     BOLD_LINE_RANK,
     BOLD_QUESTION_RANK,
@@ -102,7 +103,29 @@ def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:
         scan.labelled_lines.add(block.line)
     is_question = bool(numbered) or labelled
     rule = "question heading" if is_question else "heading"
-    return [Heading("heading", block.depth, block.depth, text, block.line, is_question, rule)]
+    # "#### Example" inside `<details><summary>Answer</summary>` is a part of that answer,
+    # whatever its depth: ranked below the question, it cannot end it.
+    rank = block.depth if is_question or not scan.folds else BOLD_QUESTION_RANK + 1
+    return [Heading("heading", block.depth, rank, text, block.line, is_question, rule)]
+
+
+def read_details_question(scan: HeadingScan, i: int) -> list[Heading] | None:
+    """Heading rule: `<details><summary>Question 3</summary>` opens question 3.
+
+    The fold holds the question's text and, nested, `<details><summary>Answer</summary>`.
+    Only a summary that numbers a question does: "Answer" or "Hint" folds a field.
+    """
+    block = scan.blocks[i]
+    text = " ".join(block.text.split())
+    scan.count_folds(text)
+    # Spaces folded, as the summary's pattern would backtrack over a long run of them.
+    found = DETAILS_OPEN.match(text)
+    summary = strip_emphasis(found["label"] or "") if found else ""
+    numbered = match_question_heading(summary) if summary else None
+    if numbered is None or read_number(numbered) is None:
+        return None
+    rule = "details question"
+    return [Heading("bold line", 0, BOLD_QUESTION_RANK, summary, block.line, True, rule)]
 
 
 def read_bold_question_line(scan: HeadingScan, i: int) -> list[Heading] | None:
@@ -279,6 +302,7 @@ HEADING_RULES: list[Rule] = [
     Rule("bulleted list of questions", ("bullet_list",), read_question_list),
     Rule("table of questions", ("table",), read_question_table),
     Rule("question heading", ("heading",), read_question_heading),
+    Rule("details question", ("paragraph",), read_details_question),
     Rule("bold question line", ("paragraph",), read_bold_question_line),
     Rule("bold section line", ("paragraph",), read_bold_section_line),
     Rule("question label line", ("paragraph",), read_question_label_line),

@@ -91,6 +91,8 @@ LABELS: tuple[LabelRow, ...] = (
     row(r"task", Role.PROMPT, F.STARTS_QUESTION, F.STAR),
     row(rf"{PROMPT_KIND}{QUESTION_NOUN}", Role.PROMPT, F.STARTS_QUESTION),
     row(r"examples?", Role.PROMPT, *BESIDE),
+    # "## Options" under "# Question": the choices of a multiple-choice question, on the front.
+    row(r"(?:answer\s+)?(?:options|choices)", Role.PROMPT, *BESIDE),
     row(r"code", Role.PROMPT, F.SAME_DEPTH, F.ANSWER_PART),
     row(
         rf"{PROMPT_KIND}(?:starter\s+)?(?:{QUESTION_NOUN}|context|given|code(?:\s+snippet)?|snippet|buggy\s+code"

@@ -72,6 +72,7 @@ def describe(guide: Guide, expected: dict[str, Any]) -> dict[str, Any]:
                 "difficulty_tag": name_level(q.difficulty),
                 "front_starts": front_text(q),
                 "back_starts": back_text(q),
+                "back_labels": [f.label for f in q.answer_fields],
             }
             for q in guide.questions
         ],
@@ -106,6 +107,8 @@ def compare(found: dict[str, Any], expected: dict[str, Any]) -> list[str]:
             for absent in w.get(f"{side}_not_contains", []):
                 if plain(absent) in text:
                     diffs.append(f"q{w['number']} {side} contains {absent!r}")
+        if "back_labels" in w and g["back_labels"] != w["back_labels"]:
+            diffs.append(f"q{w['number']} back labels: {g['back_labels']} != {w['back_labels']}")
     if found["warnings"] != expected["warnings"]:
         diffs.append(f"warnings {found['warnings']} != {expected['warnings']}")
     return diffs

@@ -29,6 +29,7 @@ KINDS = {
     "never closed": "unclosed code fence",
     "numbering skips": "numbering skips",
     "numbering goes back": "numbering goes back",
+    "has an answer with no words": "answer with no words",
 }
 # Marks that stand apart (a list's bullet, a fence line, a table's pipe) and marks inside words.
 BLOCK_MARKS = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#+|>)\s+|^\s*(?:`{3,}|~{3,}).*$|\||^-{3,}$", re.M)

@@ -22,7 +22,12 @@ from interview_deck.model import Guide
 from interview_deck.parse.assemble import assemble_blocks, finish_question, warn_guessed_answers
 from interview_deck.parse.blocks import read_blocks
 from interview_deck.parse.body import find_chat_asides, find_chat_outro
-from interview_deck.parse.checks import check_declared_counts, check_numbering, find_unclosed_fences
+from interview_deck.parse.checks import (
+    check_declared_counts,
+    check_numbering,
+    check_wordless_answers,
+    find_unclosed_fences,
+)
 from interview_deck.parse.identity import assign_keys
 from interview_deck.parse.markdown import create_parser, is_safe_link
 from interview_deck.parse.naming import name_difficulty, name_section, name_topic, slugify
@@ -84,6 +89,7 @@ def parse_guide(source: Source) -> Guide:
     warnings = [p for p in problems if p.severity == "warning"]
     warnings += check_declared_counts(path, outline, questions)
     warnings += check_numbering(path, assembly.drafts)
+    warnings += check_wordless_answers(path, questions)
     title = outline.title.text if outline.title else find_bold_title(blocks)
     front = source.front_matter
     return Guide(

@@ -30,6 +30,7 @@ KINDS = {
     "numbering skips": "numbering skips",
     "numbering goes back": "numbering goes back",
     "has an answer with no words": "answer with no words",
+    "look like code without fences": "unfenced code",
 }
 # Marks that stand apart (a list's bullet, a fence line, a table's pipe) and marks inside words.
 BLOCK_MARKS = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#+|>)\s+|^\s*(?:`{3,}|~{3,}).*$|\||^-{3,}$", re.M)

@@ -171,6 +171,11 @@ ODD_GUIDES = {
         GOOD.replace("### 1. Q", "### 2. Q") + "\n### 1. R\n**Answer:** Yes.\n",
         "7: warning: numbering goes back from 2 to 1; check that no question above was left out",
     ),
+    "an answer whose formulas were lost in copying": (
+        GOOD + "\n### 2. R\n**Answer:**\n.\n",
+        "8: warning: question 2 'R' has an answer with no words (only '.'); were formulas lost "
+        "when it was copied?",
+    ),
     "numbering that skips": (
         GOOD + "\n### 3. R\n**Answer:** Yes.\n",
         "7: warning: numbering skips from 1 to 3; check that no question above was left out",

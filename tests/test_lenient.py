@@ -29,6 +29,8 @@ KINDS = {
     "never closed": "unclosed code fence",
     "numbering skips": "numbering skips",
     "numbering goes back": "numbering goes back",
+    "has an answer with no words": "answer with no words",
+    "look like code without fences": "unfenced code",
 }
 # Marks that stand apart (a list's bullet, a fence line, a table's pipe) and marks inside words.
 BLOCK_MARKS = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#+|>)\s+|^\s*(?:`{3,}|~{3,}).*$|\||^-{3,}$", re.M)
@@ -72,6 +74,7 @@ def describe(guide: Guide, expected: dict[str, Any]) -> dict[str, Any]:
                 "difficulty_tag": name_level(q.difficulty),
                 "front_starts": front_text(q),
                 "back_starts": back_text(q),
+                "back_labels": [f.label for f in q.answer_fields],
             }
             for q in guide.questions
         ],
@@ -106,6 +109,8 @@ def compare(found: dict[str, Any], expected: dict[str, Any]) -> list[str]:
             for absent in w.get(f"{side}_not_contains", []):
                 if plain(absent) in text:
                     diffs.append(f"q{w['number']} {side} contains {absent!r}")
+        if "back_labels" in w and g["back_labels"] != w["back_labels"]:
+            diffs.append(f"q{w['number']} back labels: {g['back_labels']} != {w['back_labels']}")
     if found["warnings"] != expected["warnings"]:
         diffs.append(f"warnings {found['warnings']} != {expected['warnings']}")
     return diffs

@@ -46,6 +46,12 @@ CASES: dict[str, Callable[[int], str]] = {
     "fences left open before every question": lambda n: (
         "```python\nx = 1\n\n### 1. Q\n\n" * (n // 30)
     ),
+    "code lines without fences": lambda n: (
+        "### 1. Q\n\n**Solution:**\n" + "def f(x):\n    x = [y for y in x]\n" * (n // 30)
+    ),
+    "a long line under a code label": lambda n: (
+        "### 1. Q\n\n**Solution:**\nx = f(\n" + "a[" * (n // 2) + "\n" + "for " * (n // 4) + ":\n"
+    ),
     "question number of 12 digits": lambda n: "### 123456789012. Title" + ANSWER + QUESTION,
 }
 

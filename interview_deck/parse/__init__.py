@@ -13,6 +13,7 @@ The stages, each a module of this package:
 
 from __future__ import annotations
 
+from bisect import insort
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +28,13 @@ from interview_deck.parse.assemble import (
 )
 from interview_deck.parse.blocks import read_blocks
 from interview_deck.parse.body import find_chat_asides
-from interview_deck.parse.checks import check_declared_counts, check_numbering, find_unclosed_fences
+from interview_deck.parse.checks import (
+    check_declared_counts,
+    check_numbering,
+    check_wordless_answers,
+    find_unclosed_fences,
+)
+from interview_deck.parse.code import fence_bare_code
 from interview_deck.parse.identity import assign_keys
 from interview_deck.parse.markdown import create_parser, is_safe_link
 from interview_deck.parse.naming import name_difficulty, name_section, name_topic, slugify
@@ -79,6 +86,12 @@ def parse_guide(source: Source) -> Guide:
     # identity: a key for each question's note
     ids, parts = [d.key for _, d in kept], [d.part for _, d in kept]
     questions = assign_keys(path, [q for q, _ in kept], ids, parts, lines, problems)
+    # code: paragraphs of code that lost their fences, shown as code blocks
+    fenced = fence_bare_code(path, lines, questions, tokens)
+    questions, readings = fenced.questions, list(assembly.readings)
+    for reading in fenced.readings:
+        insort(readings, reading, key=lambda r: r.line)
+    problems += fenced.problems
     if not questions:
         line = outline.title.line if outline.title else 1
         message = "no questions found (expected headings like '### 1. Title')"
@@ -89,6 +102,7 @@ def parse_guide(source: Source) -> Guide:
     warnings = [p for p in problems if p.severity == "warning"]
     warnings += check_declared_counts(path, outline, questions)
     warnings += check_numbering(path, assembly.drafts)
+    warnings += check_wordless_answers(path, questions)
     title = outline.title.text if outline.title else find_bold_title(blocks)
     front = source.front_matter
     return Guide(
@@ -99,7 +113,7 @@ def parse_guide(source: Source) -> Guide:
         # In the order of the guide's lines, as a reader goes through it.
         tuple(sorted(warnings, key=lambda p: p.line)),
         tuple(assembly.intro_tokens),
-        tuple(assembly.readings),
+        tuple(readings),
         front.deck,
         front.tags,
     )

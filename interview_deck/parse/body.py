@@ -15,6 +15,7 @@ from interview_deck.parse.fields import (
     FieldDraft,
     QuestionDraft,
     add_block,
+    ends_with_code,
     keep_label,
     read_labelled_block,
 )
@@ -127,7 +128,9 @@ def read_field(question: QuestionDraft, body: BodyBlock, lines: list[str]) -> st
     # A list right under an empty label (`**Expected Answer:**`) is that field's text.
     waiting = bool(fields) and not fields[-1].has_text
     list_style = any(f.from_list for f in fields)
-    items = [] if waiting or label else read_labelled_block(block, list_style)
+    # After a field's code, a list of bold labels (`- **Real App Usage:** …`) is fields.
+    after_code = bool(fields) and bool(fields[-1].label) and ends_with_code(fields[-1])
+    items = [] if waiting or label else read_labelled_block(block, list_style, after_code)
     add_block(fields, block, body.first_line, label, items)
     if label:
         return "label"

@@ -1,4 +1,5 @@
-"""Checks over a whole guide: unclosed code fences and question counts that headings declare."""
+"""Checks over a whole guide: unclosed code fences, question counts that headings declare,
+and answers left without words."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from interview_deck.model import Question
 from interview_deck.parse.fields import QuestionDraft
 from interview_deck.parse.naming import CONTENTS_HEADING
 from interview_deck.parse.outline import Outline, find_span_end
+from interview_deck.parse.vocabulary import is_answer_label
 
 DECLARED_COUNT = re.compile(
     r"\((\d{1,9})\s*(?:questions?|total|qs?)\)|(\d{1,9})\s+questions\b", re.IGNORECASE
@@ -97,3 +99,29 @@ def declared_count(text: str) -> int | None:
     if count:
         return int(count.group(1) or count.group(2))
     return None
+
+
+# How much of a wordless answer a warning quotes.
+SHOWN_CHARS = 20
+
+
+def check_wordless_answers(path: Path, questions: list[Question]) -> list[Problem]:
+    """Warn where a question's answer has no letter or digit at all, only "." or "-".
+
+    Copying a chat's rendered math drops its formulas, and an answer that was one formula
+    is left as the punctuation around it; the card would show just that.
+    """
+    problems = []
+    for question in questions:
+        answers = question.answer_fields
+        main = next((f for f in answers if f.main or is_answer_label(f.label)), None)
+        main = main or (answers[0] if answers else None)
+        if main is None or any(c.isalnum() for c in main.body):
+            continue
+        shown = " ".join(main.body.split())[:SHOWN_CHARS]
+        message = (
+            f"question {question.number} '{question.title}' has an answer with no words "
+            f"(only '{shown}'); were formulas lost when it was copied?"
+        )
+        problems.append(Problem(path, main.line, "warning", message))
+    return problems

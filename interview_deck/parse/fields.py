@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
@@ -140,9 +141,12 @@ def keep_label(label: LabelMatch, text: str, fields: list[FieldDraft], lines: li
     return not (text[:2].upper() == "A:" and not after_q)
 
 
-def read_labelled_block(block: Block, list_style: bool) -> list[FieldDraft]:
-    """Return the fields of a labelled bullet list or quote, else none."""
-    return split_labelled_items(block, list_style) or unquote_label(block)
+def read_labelled_block(block: Block, list_style: bool, after_code: bool) -> list[FieldDraft]:
+    """Return the fields of a labelled bullet list or quote, else none.
+
+    `after_code`: the list comes right after a labelled field's code block.
+    """
+    return split_labelled_items(block, list_style, after_code) or unquote_label(block)
 
 
 def unhide(tokens: list[Token]) -> list[Token]:
@@ -150,27 +154,36 @@ def unhide(tokens: list[Token]) -> list[Token]:
     return [t.copy(hidden=False) if t.type.startswith("paragraph") else t for t in tokens]
 
 
-def split_labelled_items(block: Block, list_style: bool = False) -> list[FieldDraft]:
+def split_labelled_items(
+    block: Block, list_style: bool = False, after_code: bool = False
+) -> list[FieldDraft]:
     """Return the fields of a bullet list whose every item opens with a label, else none.
 
     LLMs write `- **Question:** ...` / `- **Answer:** ...` as well as plain paragraphs;
     a list of `- **Module:** ...` terms, with no Question or Answer among them, is an
     answer's content, not fields, unless the question's fields so far were list items
-    (`list_style`). Items without a label after a labelled one are its sub-points, which
-    a chat's copy button flattened to the same level: they stay a list, in that field.
+    (`list_style`), or it follows a labelled field's code (`after_code`) and every item
+    opens with a bold label and a colon, whatever its name (`- **Real App Usage:** ...`),
+    and none is a STAR step: after code, such a list cannot go on a sentence. Items
+    without a label after a labelled one are its sub-points, which a chat's copy button
+    flattened to the same level: they stay a list, in that field.
     """
     if block.kind != "bullet_list":
         return []
     fields: list[FieldDraft] = []
     points: list[Token] = []
+    # True while every item is a bold label, or a sub-point under one that stood empty.
+    bold = after_code
     for item in read_items(block):
         found = draft_labelled_field(item.line, item.last_line, list(item.tokens))
         if found is None and not fields:
             return []
         if found is None:
+            bold = bold and not (fields[-1].first_text.strip() or fields[-1].tokens)
             points += item.outer
             fields[-1].last_line = item.last_line
             continue
+        bold = bold and opens_bold_label(item.tokens)
         add_points(fields, block, points)
         found.tokens = unhide(found.tokens)
         last = fields[-1] if fields else None
@@ -188,7 +201,24 @@ def split_labelled_items(block: Block, list_style: bool = False) -> list[FieldDr
     known = sum(lookup_label(f.label).is_known for f in fields)
     mostly_known = known == len(fields) or (known >= 2 and 2 * known >= len(fields))
     asks = any(f.label.lower() == "question" or is_answer_label(f.label) for f in fields)
-    return fields if list_style or mostly_known or asks else []
+    # "Situation", "Task", "Action", "Result": the steps of one STAR answer, not fields.
+    bold = bold and not any(lookup_label(f.label).has(Flag.STAR) for f in fields)
+    return fields if list_style or mostly_known or asks or bold else []
+
+
+# `**Real App Usage:**` or `__Scenario__:`: a bold label with its colon, at an item's start.
+BOLD_LABEL = re.compile(r"(?:\*\*|__)[^*_\n]{1,80}?(?:[:：](?:\*\*|__)|(?:\*\*|__)[:：])")
+
+
+def opens_bold_label(tokens: tuple[Token, ...]) -> bool:
+    """True if a list item's text opens with a bold label and its colon."""
+    lead = tokens[1].content if len(tokens) > 1 and tokens[0].type == "paragraph_open" else ""
+    return BOLD_LABEL.match(lead) is not None
+
+
+def ends_with_code(draft: FieldDraft) -> bool:
+    """True if a field's last block is a code block."""
+    return bool(draft.tokens) and draft.tokens[-1].type in ("fence", "code_block")
 
 
 def add_points(fields: list[FieldDraft], block: Block, points: list[Token]) -> None:

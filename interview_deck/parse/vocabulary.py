@@ -157,6 +157,15 @@ def is_answer_label(text: str) -> bool:
     return lookup_label(text).role is Role.ANSWER
 
 
+# The words of a label whose field holds code: "Sample Code", "Solution", "Implementation".
+CODE_WORDS = re.compile(r"\b(?:code|snippet|solution|implementation|program|script)s?\b", re.I)
+
+
+def is_code_label(text: str) -> bool:
+    """True for a label whose field holds code: "Sample Code", "Solution", "Code Snippet"."""
+    return CODE_WORDS.search(text[:MAX_LABEL]) is not None
+
+
 def is_question_label(text: str) -> bool:
     """True for labels that only a question has: its prompt or its answer."""
     return lookup_label(text).role in (Role.PROMPT, Role.ANSWER)

@@ -71,13 +71,23 @@ def make_block(tokens: list[Token]) -> Block:
     depth = int(opening.tag[1]) if kind == "heading" else 0
     inline = next((t for t in tokens if t.type == "inline"), None)
     text = inline.content if inline is not None and kind in ("heading", "paragraph") else ""
+    # Spaces at a line's end are invisible in the guide, so no rule may see them: a bold
+    # question line `**8. Why?** ` is still one bold line.
+    text = strip_line_ends(text)
     lead = ""
     if kind in ("bullet_list", "ordered_list", "blockquote"):
         # The first paragraph right at the start of the first item (or of the quote).
         inner = tokens[2:] if kind != "blockquote" else tokens[1:]
         if inner and inner[0].type == "paragraph_open" and len(inner) > 1:
-            lead = inner[1].content
+            lead = strip_line_ends(inner[1].content)
     return Block(kind, depth, start + 1, end, text, lead, tuple(tokens))
+
+
+def strip_line_ends(text: str) -> str:
+    """Return text without spaces or tabs at the end of any of its lines."""
+    if " \n" not in text and "\t\n" not in text:
+        return text
+    return "\n".join(line.rstrip(" \t") for line in text.split("\n"))
 
 
 def read_items(block: Block) -> list[Item]:

@@ -13,7 +13,7 @@ from interview_deck.parse.blocks import Block, read_items
 from interview_deck.parse.headings import BOLD_QUESTION_RANK, Heading
 from interview_deck.parse.naming import strip_emphasis
 from interview_deck.parse.questions import asks_something, is_bold_line
-from interview_deck.parse.vocabulary import is_answer_label, match_label
+from interview_deck.parse.vocabulary import bare_lead, is_answer_label, match_label
 
 # `**What is a Merkle root?** The single top hash.`: a bold question, then its answer.
 # "Q: ", "Question 3: " before the text of a question.
@@ -55,7 +55,7 @@ def read_item_title(line: str) -> ItemTitle:
         return ItemTitle(text, asking.end(), "lead")
     label = match_label(line)
     # `**Q:** ...` asks; `- **Question:** ...` beside `- **Answer:** ...` are a question's fields.
-    if label is not None and label.name == "Question" and Q_LABEL.match(line.lstrip("*_")):
+    if label is not None and label.name == "Question" and Q_LABEL.match(bare_lead(line)):
         return ItemTitle(line[label.end :].strip(), len(line), "marked")
     lead = BOLD_LEAD.match(line)
     text = (lead["star"] or lead["under"] or "").strip() if lead else ""

@@ -17,7 +17,13 @@ from interview_deck.parse.naming import (
     strip_emphasis,
     strip_trailing_symbols,
 )
-from interview_deck.parse.vocabulary import LABEL, LEADING_SYMBOLS, QUESTION_NUMBER, match_label
+from interview_deck.parse.vocabulary import (
+    LABEL,
+    LEADING_SYMBOLS,
+    MARK_BEFORE_EMPHASIS,
+    QUESTION_NUMBER,
+    match_label,
+)
 
 # "7. Title", "Q7: Title", "Question 7 — Title", "Problem 7: Title", "Coding Challenge 7 —
 # Title"; in "1.2 Title" the question's number is 2.
@@ -186,6 +192,7 @@ def read_bold_question(content: str) -> str:
     is "7. Title" (its prompt, "Do X", is read with the question's fields), and
     `**Question 3:**` is "Question 3:" (its prompt is the lines below it).
     """
+    content = MARK_BEFORE_EMPHASIS.sub("", content)
     if "\n" in content or not content.startswith(("**", "__")):
         return ""
     unbolded = BOLD_NUMBER.sub(r"\g<number>\g<mark> ", content)

@@ -46,7 +46,9 @@ from interview_deck.parse.questions import (
     read_number,
 )
 from interview_deck.parse.vocabulary import (
+    MARK_BEFORE_EMPHASIS,
     Role,
+    bare_lead,
     clean_label,
     is_answer_label,
     lookup_label,
@@ -203,7 +205,7 @@ def read_question_label_line(scan: HeadingScan, i: int) -> list[Heading] | None:
     """
     block = scan.blocks[i]
     label = match_label(block.text)
-    if label is None or label.name != "Question" or block.text.lstrip("*_").upper()[:1] != "Q":
+    if label is None or label.name != "Question" or bare_lead(block.text).upper()[:1] != "Q":
         return None
     last = scan.last_question
     chained = scan.answered and last is not None and last.rule == "question label line"
@@ -347,10 +349,11 @@ def find_first_label(blocks: list[Block], start: int) -> str:
     for block in blocks[start:]:
         if block.kind == "bullet_list":
             # `- **Q:** ...` items with `**A:**` under them are questions of their own.
-            questions = block.lead.startswith(("**Q", "__Q")) and read_list_questions(block, True)
+            lead = MARK_BEFORE_EMPHASIS.sub("", block.lead)
+            questions = lead.startswith(("**Q", "__Q")) and read_list_questions(block, True)
             found = match_label(block.lead) if block.lead and not questions else None
             return found.name if found else ""
-        if block.kind != "paragraph" or BOLD_NUMBER.match(block.text):
+        if block.kind != "paragraph" or BOLD_NUMBER.match(MARK_BEFORE_EMPHASIS.sub("", block.text)):
             # A paragraph such as "**Q3:** ..." starts a question of its own.
             break
         found = match_label(block.text)

@@ -180,8 +180,10 @@ def opens_question(text: str) -> bool:
 # How labels are written.
 # `**Label:**` or `**Label**:` at the start of a line; the label has no `*` and is short.
 # An emoji may come first, `✅ **Answer:**`, and the label may be in italics, `*Answer:*`.
+# An emoji or symbol that may come before a label or a bold line: `🔹 **Answer:**`.
+MARK_BEFORE = r"[^\w\s*_`\[(<>#|+\-\\]{1,3}[ \t]*"
 LABEL = re.compile(
-    r"^(?:[^\w\s*_`\[(<>#|+\-\\]{1,3}[ \t]*)?"
+    rf"^(?:{MARK_BEFORE})?"
     r"(?:\*\*?|__?)(?P<label>[^*_\n]{1,80}?)(?:[:：](?:\*\*?|__?)|(?:\*\*?|__?)[:：])[ \t]*"
 )
 # `**Answer**` alone on its line: a label only if it is a label we know.
@@ -199,6 +201,9 @@ PLAIN_LABEL_NAMES = {"q": "Question", "a": "Answer"}
 QUESTION_NUMBER = re.compile(r"^(?:q|question)\s*#?\s*\d{1,9}$", re.IGNORECASE)
 # Emoji and other symbols that LLMs put in front of headings and labels.
 LEADING_SYMBOLS = re.compile(r"^[^\w`*(\[]+")
+# The same mark before emphasis: `🔹 **Question 1:**` is `**Question 1:**` with a bullet of
+# its own, so it reads as the bold line would.
+MARK_BEFORE_EMPHASIS = re.compile(rf"^{MARK_BEFORE}(?=[*_])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +257,11 @@ def match_lead_label(line: str) -> LabelMatch | None:
 def opens_sentence(char: str) -> bool:
     """True for the first character of a sentence: a capital, a digit, a quote or code."""
     return char.isupper() or char.isdigit() or char in "`\"'“‘(["
+
+
+def bare_lead(line: str) -> str:
+    """Return a line without the emoji and emphasis marks it opens with: `🔹 **Q:**` is `Q:**`."""
+    return MARK_BEFORE_EMPHASIS.sub("", line).lstrip("*_")
 
 
 def clean_label(label: str) -> str:

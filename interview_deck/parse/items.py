@@ -114,7 +114,7 @@ def read_list_questions(block: Block, loose: bool = False, marked: bool = False)
     if not (block.kind == "ordered_list" or (bullets and loose)):
         return []
     questions: list[Heading] = []
-    leads = asking_leads = bodies = 0
+    leads = asking_leads = bodies = bolds = tasks = 0
     for entry in read_entries(block):
         title = entry.title
         asks = asks_something(title.text, strictly=True)
@@ -122,6 +122,11 @@ def read_list_questions(block: Block, loose: bool = False, marked: bool = False)
             leads, asking_leads = leads + 1, asking_leads + asks
         bodies += bool(entry.after)
         fits = is_item_question(title, loose, asks, entry.answered, bool(entry.after), bullets)
+        if title.form == "bold" and not fits and loose and not bullets and entry.after:
+            # `2. **Explain the box model.**` over its answer, among items that ask.
+            fits = asks_something(title.text)
+            tasks += fits
+        bolds += title.form == "bold"
         if not fits or (marked and title.form != "marked"):
             return []
         text = strip_emphasis(title.text)
@@ -130,7 +135,8 @@ def read_list_questions(block: Block, loose: bool = False, marked: bool = False)
         rank = BOLD_QUESTION_RANK
         questions.append(Heading("list item", 0, rank, text, entry.line, True, rule, entry.after))
     # Bold openings that mostly name things are a list of terms; bare bullets ask nothing.
-    if 2 * asking_leads < leads or (bullets and 2 * bodies < len(questions)):
+    # Numbered bold steps that set tasks ("**Create the table**") are a how-to, not questions.
+    if 2 * asking_leads < leads or 2 * tasks > bolds or (bullets and 2 * bodies < len(questions)):
         return []
     return questions
 

@@ -14,6 +14,7 @@ from interview_deck.parse.blocks import Block
 from interview_deck.parse.headings import PART_MARK, QUESTIONS_PART, Heading, HeadingScan
 from interview_deck.parse.naming import (
     CONTENTS_HEADING,
+    GUIDE_WORDS,
     SECTION_NAME,
     TOPIC_PHRASE,
     clip_name,
@@ -152,7 +153,9 @@ def demote_notes(headings: list[Heading], labelled_lines: set[int]) -> None:
     for heading, held in zip(headings, inside, strict=True):
         if held or not is_numbered_heading(heading) or heading.line in labelled_lines:
             continue
-        if is_q_marked(heading) in forms:
+        # "## Question 1" over its text names itself a question, whatever the questions
+        # under the part look like ("### 1️⃣ Safety" beside "### Q1." is notes).
+        if is_q_marked(heading):
             continue
         if not asks_something(read_question_title(heading.text).title):
             heading.is_question = False
@@ -231,7 +234,13 @@ def find_title(headings: list[Heading]) -> Heading | None:
     if has_questions and sibling and sibling.rank == first.rank:
         part = PART_MARK.match(LEADING_SYMBOLS.sub("", sibling.text)) is not None
         appendix = not any(h.is_question for h in headings[end:])
-        return first if titled and (part or appendix) else None
+        # "# Coding Questions", "# Bonus Question" beside "# Docker - Interview Questions":
+        # a part of questions under the guide's title, when the first heading names a topic
+        # ("### Theory Questions" beside "### Coding Questions" is the first of two sections).
+        rest = TOPIC_PHRASE.sub("", LEADING_SYMBOLS.sub("", clip_name(first.text))).strip()
+        topical = re.search(r"[^\W\d_]", rest) is not None and not GUIDE_WORDS.match(rest)
+        kind = topical and TOPIC_PHRASE.search(clip_name(sibling.text)) is not None
+        return first if titled and (part or appendix or kind) else None
     return first
 
 

@@ -223,7 +223,10 @@ def read_question_list(scan: HeadingScan, i: int) -> list[Heading] | None:
     `- **What is X?**`, `- **Q:** ...` over `**A:** ...` outside any question, or, marked
     `Q`, under a numbered heading that asks nothing."""
     block, last = scan.blocks[i], scan.last_question
-    found = read_list_questions(block, loose=not scan.in_question)
+    # A list of its own after a list item's question starts the next run of them (the
+    # `<details>` groups of a README): the item's answer is indented inside the item.
+    listed = last is not None and last.origin == "list item"
+    found = read_list_questions(block, loose=not scan.in_question or listed)
     # "## 20. Revision Sheet" over `- **Q: ...**` items asks nothing and holds them.
     if not found and scan.in_question and last is not None and last.origin == "heading":
         holds = last.line not in scan.labelled_lines and not asks_something(last.text, True)

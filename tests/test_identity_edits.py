@@ -162,3 +162,32 @@ def test_a_title_read_better_by_a_newer_parser_keeps_its_note(
     # Without the previous package, the better titles make other keys: the package is the record.
     fresh = read_guids(build_apkg(guide, tmp_path / "fresh"))
     assert len(set(fresh.values()) & set(first.values())) == 1
+
+
+TITLED_PARTS = (
+    "# Docker - Interview Questions\n\n### 1. What is an image?\n\n**Answer:** A template.\n\n"
+    "### 2. What is a layer?\n\n**Answer:** A diff.\n\n# Coding Questions\n\n"
+    "### 1. Write a Dockerfile for a web app\n\n**Answer:** FROM, COPY, CMD.\n"
+)
+
+
+def test_a_title_once_read_as_a_section_keeps_its_notes(
+    collection: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from interview_deck.parse import outline
+
+    guide, out = tmp_path / "docker.md", tmp_path / "out"
+    guide.write_text(TITLED_PARTS, encoding="utf-8")
+    # An older parser, which took the title for the first section (numbering restarts, so
+    # the section was in the first two questions' keys).
+    with monkeypatch.context() as older:
+        older.setattr(outline, "find_title", lambda headings: None)
+        first = read_guids(build_apkg(guide, out))
+    import_apkg(collection, out / "docker.apkg")
+
+    shutil.rmtree(out / ".cache")
+    second = read_guids(build_apkg(guide, out))
+    result = import_apkg(collection, out / "docker.apkg")
+
+    assert set(second.values()) == set(first.values())
+    assert (len(result.log.new), collection.note_count()) == (0, 3)

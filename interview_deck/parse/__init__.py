@@ -85,7 +85,8 @@ def parse_guide(source: Source) -> Guide:
     kept = [(replace(q, difficulty=q.difficulty or default), d) for q, d in kept]
     # identity: a key for each question's note
     ids, parts = [d.key for _, d in kept], [d.part for _, d in kept]
-    questions = assign_keys(path, [q for q, _ in kept], ids, parts, lines, problems)
+    title_section = name_section(outline.title.text) if outline.title else ""
+    questions = assign_keys(path, [q for q, _ in kept], ids, parts, lines, problems, title_section)
     # code: paragraphs of code that lost their fences, shown as code blocks
     fenced = fence_bare_code(path, lines, questions, tokens)
     questions, readings = fenced.questions, list(assembly.readings)

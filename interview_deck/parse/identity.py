@@ -54,11 +54,13 @@ def assign_keys(
     parts: list[int],
     lines: list[str],
     problems: list[Problem],
+    title: str = "",
 ) -> list[Question]:
     """Give each question its identity key and report keys that appear twice.
 
     `ids` holds each question's `<!-- id: ... -->`, if it has one; `parts` the line of the
-    section or level heading each question is under (0 for none); `lines` the guide's lines.
+    section or level heading each question is under (0 for none); `lines` the guide's lines;
+    `title` the name of the title heading as a section, as a plainer reading took it.
     """
     # Where numbering restarts per section, one title may be asked in each section.
     restarts = restarts_per_part(questions, parts)
@@ -82,6 +84,11 @@ def assign_keys(
             )
         seen[key] = question
         written = read_line_title(lines[question.line - 1]) if not explicit else ""
-        line_keys = (written, f"{slugify(question.section or '')}/{written}") if written else ()
+        line_keys: tuple[str, ...] = ()
+        if written:
+            line_keys = (written, f"{slugify(question.section or '')}/{written}")
+        if title and not explicit:
+            # Notes made when the title heading was read as the first section's name.
+            line_keys += (f"{slugify(title)}/{plain}",)
         keyed.append(replace(question, key=key, other_key=other, line_keys=line_keys))
     return keyed

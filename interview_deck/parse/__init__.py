@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import insort
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from interview_deck.errors import GuideError, Problem
 from interview_deck.model import Guide
@@ -39,7 +39,7 @@ from interview_deck.parse.identity import assign_keys
 from interview_deck.parse.markdown import create_parser, is_safe_link
 from interview_deck.parse.naming import name_difficulty, name_section, name_topic, slugify
 from interview_deck.parse.outline import find_bold_title, outline_guide
-from interview_deck.parse.vocabulary import is_answer_label
+from interview_deck.parse.vocabulary import is_answer_label, uses_plain_labels
 
 if TYPE_CHECKING:
     # Only for annotations: the reader uses the parser's question recogniser.
@@ -60,7 +60,9 @@ def parse_guide(source: Source) -> Guide:
     """Parse one guide; raise GuideError with every problem if it cannot become a deck."""
     path, lines = source.path, source.text.split("\n")
     # blocks: the tokens, walked once
-    env: dict[str, list[int]] = {}
+    # Whether the guide writes its labels plain (`Expected Answer:`), for every stage.
+    plain = uses_plain_labels(lines)
+    env: dict[str, Any] = {"plain_labels": plain}
     tokens = create_parser().parse(source.text, env)
     blocks = read_blocks(tokens)
     # The front matter's warnings come first, as it comes first in the file.
@@ -71,7 +73,7 @@ def parse_guide(source: Source) -> Guide:
     outline = outline_guide(blocks)
     # assemble: the blocks before the chat's goodbye, folded into questions
     outro, asides = find_outro(blocks, lines, outline), find_chat_asides(blocks, lines)
-    assembly = assemble_blocks(path, lines, blocks, outline, outro, asides)
+    assembly = assemble_blocks(path, lines, blocks, outline, outro, asides, plain)
     problems += assembly.problems
     # fields: each question's card sides
     finished = [finish_question(path, lines, d) for d in assembly.drafts]

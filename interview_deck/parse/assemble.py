@@ -74,6 +74,8 @@ class Assembly:
     warned_left_out: bool = False
     # Set by a chat's words between replies or a reply's closing heading, until a question.
     replied: bool = False
+    # The guide writes its labels plain (`Expected Answer:`): its questions read them.
+    plain_labels: bool = False
     problems: list[Problem] = field(default_factory=list)
 
     def read(self, block: Block | Heading, role: str, rule: str) -> None:
@@ -98,9 +100,10 @@ def assemble_blocks(
     outline: Outline,
     outro: int,
     asides: set[int],
+    plain_labels: bool = False,
 ) -> Assembly:
     """Fold the blocks before the chat's outro into questions, leaving out the chat's asides."""
-    state = Assembly(path, lines, outline)
+    state = Assembly(path, lines, outline, plain_labels=plain_labels)
     state.notes = any(h.rule == "notes heading" for h in outline.headings)
     for position, block in enumerate(blocks):
         headings = outline.headings_at(block.line)
@@ -247,6 +250,7 @@ def open_question(state: Assembly, heading: Heading) -> QuestionDraft:
     )
     # "### 1." after "Sure! Here are more questions:" starts the next reply's numbering.
     draft.new_reply, state.replied = state.replied and read.number == 1, False
+    draft.plain_labels = state.plain_labels
     state.drafts.append(draft)
     return draft
 
@@ -291,7 +295,8 @@ def warn_left_out(state: Assembly, block: Block) -> None:
     likely a question whose heading was not recognised. Other labels (`**Duration:**`,
     `**Next:**`) describe the guide.
     """
-    label = match_label(state.lines[block.line - 1].lstrip()) if block.is_paragraph else None
+    first = state.lines[block.line - 1].lstrip()
+    label = match_label(first, state.plain_labels) if block.is_paragraph else None
     label = label if label and is_question_label(label.name) else None
     what = f"'{label.name}' label" if label else "code block" if block.kind == "fence" else ""
     if not what or state.warned_left_out or state.notes:

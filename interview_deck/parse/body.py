@@ -122,7 +122,7 @@ def read_choices(question: QuestionDraft, body: BodyBlock, lines: list[str]) -> 
 def read_field(question: QuestionDraft, body: BodyBlock, lines: list[str]) -> str | None:
     """Body rule: a label, a labelled list or quote, or more text for the field before."""
     block, fields = body.block, question.fields
-    label = match_label(body.first_line) if block.is_paragraph else None
+    label = match_label(body.first_line, question.plain_labels) if block.is_paragraph else None
     if label and fields and not keep_label(label, body.first_line, fields, lines):
         label = None
     # A list right under an empty label (`**Expected Answer:**`) is that field's text.
@@ -130,7 +130,11 @@ def read_field(question: QuestionDraft, body: BodyBlock, lines: list[str]) -> st
     list_style = any(f.from_list for f in fields)
     # After a field's code, a list of bold labels (`- **Real App Usage:** …`) is fields.
     after_code = bool(fields) and bool(fields[-1].label) and ends_with_code(fields[-1])
-    items = [] if waiting or label else read_labelled_block(block, list_style, after_code)
+    items = (
+        []
+        if waiting or label
+        else read_labelled_block(block, list_style, after_code, question.plain_labels)
+    )
     add_block(fields, block, body.first_line, label, items)
     if label:
         return "label"

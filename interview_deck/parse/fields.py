@@ -72,6 +72,8 @@ class QuestionDraft:
     fields: list[FieldDraft] = field(default_factory=list)
     # True for the first question of a chat's next reply, whose numbering starts again.
     new_reply: bool = False
+    # The guide writes its labels plain (`Expected Answer:`), so such lines open fields.
+    plain_labels: bool = False
 
 
 def add_block(
@@ -141,12 +143,15 @@ def keep_label(label: LabelMatch, text: str, fields: list[FieldDraft], lines: li
     return not (text[:2].upper() == "A:" and not after_q)
 
 
-def read_labelled_block(block: Block, list_style: bool, after_code: bool) -> list[FieldDraft]:
+def read_labelled_block(
+    block: Block, list_style: bool, after_code: bool, plain: bool = False
+) -> list[FieldDraft]:
     """Return the fields of a labelled bullet list or quote, else none.
 
-    `after_code`: the list comes right after a labelled field's code block.
+    `after_code`: the list comes right after a labelled field's code block; `plain`: the
+    guide writes its labels plain, `- Expected Answer: ...`.
     """
-    return split_labelled_items(block, list_style, after_code) or unquote_label(block)
+    return split_labelled_items(block, list_style, after_code, plain) or unquote_label(block)
 
 
 def unhide(tokens: list[Token]) -> list[Token]:
@@ -155,7 +160,7 @@ def unhide(tokens: list[Token]) -> list[Token]:
 
 
 def split_labelled_items(
-    block: Block, list_style: bool = False, after_code: bool = False
+    block: Block, list_style: bool = False, after_code: bool = False, plain: bool = False
 ) -> list[FieldDraft]:
     """Return the fields of a bullet list whose every item opens with a label, else none.
 
@@ -175,7 +180,7 @@ def split_labelled_items(
     # True while every item is a bold label, or a sub-point under one that stood empty.
     bold = after_code
     for item in read_items(block):
-        found = draft_labelled_field(item.line, item.last_line, list(item.tokens))
+        found = draft_labelled_field(item.line, item.last_line, list(item.tokens), plain)
         if found is None and not fields:
             return []
         if found is None:
@@ -239,12 +244,14 @@ def unquote_label(block: Block) -> list[FieldDraft]:
     return [found] if found and lookup_label(found.label).is_known and not plain else []
 
 
-def draft_labelled_field(line: int, last_line: int, inner: list[Token]) -> FieldDraft | None:
+def draft_labelled_field(
+    line: int, last_line: int, inner: list[Token], plain: bool = False
+) -> FieldDraft | None:
     """Return a field from a list item's or quote's tokens if they open with a label."""
     paragraph = inner[:3]
     if len(paragraph) < 3 or paragraph[0].type != "paragraph_open":
         return None
-    label = match_label(paragraph[1].content)
+    label = match_label(paragraph[1].content, plain)
     if label is None:
         return None
     first = paragraph[1].content.split("\n")[0][label.end :]

@@ -133,7 +133,8 @@ def end_block_at_label(state: StateBlock, line: int, end_line: int, silent: bool
     indent = state.sCount[line]
     if not silent or not (indent == 0 or (state.blkIndent == 0 and indent <= 3)):
         return False
-    return match_label(read_text(state, line)) is not None
+    # A guide that writes its labels plain (`Expected Answer:`) ends blocks at those too.
+    return match_label(read_text(state, line), bool(state.env.get("plain_labels"))) is not None
 
 
 # `<details>`, `<details><summary>Answer</summary>`, `<summary>Answer</summary>` or

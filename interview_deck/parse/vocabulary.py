@@ -197,6 +197,20 @@ PLAIN_LABEL = re.compile(
     re.IGNORECASE,
 )
 PLAIN_LABEL_NAMES = {"q": "Question", "a": "Answer"}
+# `Why Interviewers Ask This: ...`: any label of the table, capitalised, without emphasis.
+# Read only in a guide that writes its labels so (`uses_plain_labels`): elsewhere a line of
+# prose such as `Example: ...` inside an answer is text.
+ANY_PLAIN_LABEL = re.compile(
+    r"^(?P<label>[A-Z][\w'’&/()-]{0,30}(?:[ \t][\w'’&/()-]{1,30}){0,4}?)"
+    r"[ \t]*(?::(?=\s|$)|：)[ \t]*"
+)
+# A guide writes its labels plain when they stand under two headings, or three times,
+# and at least as often as bold ones: then a line of prose is not taken for a label.
+PLAIN_HEADINGS = 2
+PLAIN_COUNT = 3
+# A bullet before a label: `- Expected Answer: ...` is a list of plain labels.
+BULLET = re.compile(r"^[ \t]{0,3}[-*+][ \t]+")
+FENCE_MARK = re.compile(r"^[ \t]{0,3}(?P<marks>`{3,}|~{3,})")
 # `**Question 3:**` and `**Q3:**` under a question's heading are its Question.
 QUESTION_NUMBER = re.compile(r"^(?:q|question)\s*#?\s*\d{1,9}$", re.IGNORECASE)
 # Emoji and other symbols that LLMs put in front of headings and labels.
@@ -216,8 +230,13 @@ class LabelMatch:
 
 # The block rule, the heading pass and the field pass all ask about the same lines.
 @lru_cache(maxsize=1024)
-def match_label(line: str) -> LabelMatch | None:
-    """Return the field label a line opens with, tidied, and where the label ends; or None."""
+def match_label(line: str, plain: bool = False) -> LabelMatch | None:
+    """Return the field label a line opens with, tidied, and where the label ends; or None.
+
+    `plain`: the guide writes its labels without emphasis, so any known label is read plain.
+    """
+    if plain and (found_plain := match_plain_label(line)) is not None:
+        return found_plain
     if line[:1].isalnum() and ":" not in line[:20] and "：" not in line[:20]:
         # Most lines of prose: only plain labels (`Q:`, `Expected Answer:`) start with a letter.
         return None
@@ -235,6 +254,48 @@ def match_label(line: str) -> LabelMatch | None:
     if bare and ":" not in name and len(name.split()) <= 4 and lookup_label(name).is_known:
         return LabelMatch(name, bare.end())
     return match_lead_label(line)
+
+
+def match_plain_label(line: str) -> LabelMatch | None:
+    """Return a plain `Label:` line's label if the table knows it, else None."""
+    found = ANY_PLAIN_LABEL.match(line)
+    if found is None:
+        return None
+    label = clean_label(found["label"])
+    if QUESTION_NUMBER.match(label):
+        return LabelMatch("Question", found.end())
+    if not lookup_label(label).is_known:
+        return None
+    return LabelMatch(PLAIN_LABEL_NAMES.get(label.lower(), label), found.end())
+
+
+def uses_plain_labels(lines: list[str]) -> bool:
+    """True if a guide writes its labels plain, `Expected Answer:`, rather than in bold.
+
+    One pass over the lines outside fenced code: plain known labels must stand under at
+    least PLAIN_HEADINGS headings or PLAIN_COUNT times, and at least as often as bold ones.
+    """
+    plain = bold = heading = 0
+    headings: set[int] = set()
+    fence = ""
+    for number, line in enumerate(lines):
+        opening = FENCE_MARK.match(line)
+        if fence:
+            if opening and opening["marks"].startswith(fence) and not line[opening.end() :].strip():
+                fence = ""
+            continue
+        if opening:
+            fence = opening["marks"][0] * 3
+            continue
+        text = BULLET.sub("", line, count=1)
+        if line.startswith("#"):
+            heading = number
+        elif match_plain_label(text) is not None:
+            plain += 1
+            headings.add(heading)
+        elif (found := LABEL.match(text)) and lookup_label(clean_label(found["label"])).is_known:
+            bold += 1
+    return plain >= bold and (len(headings) >= PLAIN_HEADINGS or plain >= PLAIN_COUNT)
 
 
 def match_lead_label(line: str) -> LabelMatch | None:

@@ -1,7 +1,8 @@
 """Metamorphic tests: a guide read after a drift that models make reads as before.
 
 Each drift below changes how a guide is written, not what it says: spaces at line ends,
-Windows line ends, doubled blank lines, an emoji before a bold question label. Every
+Windows line ends, doubled blank lines, an emoji before a bold question label, labels
+in italics rather than bold. Every
 fixture guide must give the same questions, titles, sections and card sides after it.
 """
 
@@ -28,6 +29,14 @@ GUIDES = [
 FENCE = re.compile(r"^\s*(?:`{3,}|~{3,})")
 # `**Q:**`, `**Question 3:**`: the label alone is bold (not a whole bold line, `**Q: Why?**`).
 QUESTION_LABEL = re.compile(r"^(\s*(?:[-*+]\s+)?)(?=\*\*Q(?:uestion)?(?:\s*\d{1,9})?:\*\*)")
+# A whole bold line that asks, `**Q: Why?**` or `- **What is X?**`, not a label.
+BOLD_QUESTION = re.compile(
+    r"^(\s*)(?=\*\*Q:[^*\n]{1,300}\*\*\s*$)|^(\s*[-*+]\s+)(?=\*\*[^*\n]{1,300}\?\*\*\s*$)"
+)
+# `**Answer:**` or `**Answer**:` at a line's start, maybe after a bullet or a number.
+BOLD_LABEL = re.compile(
+    r"^(\s*(?:[-*+]\s+|\d{1,9}[.)]\s+)?)\*\*([A-Za-z][^*:\n]{0,40}?)(:\*\*|\*\*:)"
+)
 
 
 def map_prose(text: str, change: Callable[[str], str]) -> str:
@@ -65,7 +74,30 @@ def mark_question_labels(text: str) -> str:
     return map_prose(text, lambda line: QUESTION_LABEL.sub(r"\g<1>🔹 ", line, count=1))
 
 
-DRIFTS = [add_trailing_space, add_hard_breaks, use_crlf, double_blank_lines, mark_question_labels]
+def italic_labels(text: str) -> str:
+    """Every bold label in italics: `*Answer:*`, `- *Why Interviewers Ask This*:`."""
+
+    def italic(found: re.Match[str]) -> str:
+        close = ":*" if found[3] == ":**" else "*:"
+        return f"{found[1]}*{found[2]}{close}"
+
+    return map_prose(text, lambda line: BOLD_LABEL.sub(italic, line, count=1))
+
+
+def mark_bold_questions(text: str) -> str:
+    """An emoji before every whole bold line that asks: `🔹 **Q: Why?**`, `- 👉 **What?**`."""
+    return map_prose(text, lambda line: BOLD_QUESTION.sub(r"\g<1>\g<2>👉 ", line, count=1))
+
+
+DRIFTS = [
+    add_trailing_space,
+    add_hard_breaks,
+    use_crlf,
+    double_blank_lines,
+    mark_question_labels,
+    italic_labels,
+    mark_bold_questions,
+]
 
 
 def read_cards(path: Path, text: str) -> list[tuple[object, ...]]:

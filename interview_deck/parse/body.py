@@ -22,6 +22,7 @@ from interview_deck.parse.fields import (
 from interview_deck.parse.folds import add_choices, add_fold, split_choices
 from interview_deck.parse.naming import DIFFICULTY_RANGE, name_difficulty
 from interview_deck.parse.vocabulary import (
+    MARK_BEFORE_EMPHASIS,
     Flag,
     lookup_label,
     match_label,
@@ -95,7 +96,8 @@ MARKED_PROMPT = re.compile(r"(?:q|question)\s*[:.]\s*(?=\S)", re.IGNORECASE)
 
 def read_marked_prompt(question: QuestionDraft, body: BodyBlock, lines: list[str]) -> str | None:
     """Body rule: `**Q: What does range(5) give?**` first under a heading is its Question."""
-    block, text = body.block, body.source
+    # `🔹 **Q: ...**`: an emoji before the bold line is not part of the question.
+    block, text = body.block, MARK_BEFORE_EMPHASIS.sub("", body.source)
     if question.fields or not block.is_paragraph or "\n" in block.text:
         return None
     inner = text[2:-2].strip() if text[:2] in ("**", "__") and text[-2:] == text[:2] else ""

@@ -211,8 +211,9 @@ def split_labelled_items(
     return fields if list_style or mostly_known or asks or bold else []
 
 
-# `**Real App Usage:**` or `__Scenario__:`: a bold label with its colon, at an item's start.
-BOLD_LABEL = re.compile(r"(?:\*\*|__)[^*_\n]{1,80}?(?:[:：](?:\*\*|__)|(?:\*\*|__)[:：])")
+# `**Real App Usage:**` or `__Scenario__:`: a bold label with its colon, at an item's start;
+# an italic one, `*Real App Usage:*`, reads the same.
+BOLD_LABEL = re.compile(r"(?:\*\*?|__?)[^*_\n]{1,80}?(?:[:：](?:\*\*?|__?)|(?:\*\*?|__?)[:：])")
 
 
 def opens_bold_label(tokens: tuple[Token, ...]) -> bool:

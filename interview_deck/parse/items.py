@@ -13,16 +13,23 @@ from interview_deck.parse.blocks import Block, read_items
 from interview_deck.parse.headings import BOLD_QUESTION_RANK, Heading
 from interview_deck.parse.naming import strip_emphasis
 from interview_deck.parse.questions import asks_something, is_bold_line
-from interview_deck.parse.vocabulary import bare_lead, is_answer_label, match_label
+from interview_deck.parse.vocabulary import (
+    MARK_BEFORE_EMPHASIS,
+    bare_lead,
+    is_answer_label,
+    match_label,
+)
 
 # `**What is a Merkle root?** The single top hash.`: a bold question, then its answer.
 # "Q: ", "Question 3: " before the text of a question.
 Q_MARK = re.compile(r"^(?:q|question)\s*\d{0,9}\s*[:.)]\s*(?=\S)", re.IGNORECASE)
 Q_LABEL = re.compile(r"q\s*\d{0,9}\s*[:.]", re.IGNORECASE)
 BOLD_LEAD = re.compile(r"^(?:\*\*(?P<star>[^*\n]{1,300}?)\*\*|__(?P<under>[^_\n]{1,300}?)__)(?=\s)")
-# `**What is gRPC?**: A strong answer covers …`: a bold question, a colon, then its answer.
+# `**What is gRPC?**: A strong answer covers …`: a bold question, a colon, then its answer;
+# in italics, `*What is gRPC?*: ...`, the same.
 ASKING_LEAD = re.compile(
-    r"^(?:\*\*(?P<star>[^*\n]{1,300}?)\*\*|__(?P<under>[^_\n]{1,300}?)__)[ \t]{0,3}[:：](?=\s|$)"
+    r"^(?:(?P<stars>\*\*?)(?P<star>[^*\n]{1,300}?)(?P=stars)|(?P<unders>__?)(?P<under>[^_\n]{1,300}?)(?P=unders))"
+    r"[ \t]{0,3}[:：](?=\s|$)"
 )
 
 
@@ -41,7 +48,8 @@ class ItemTitle:
 
 def read_item_title(line: str) -> ItemTitle:
     """Return the question a list item's first line (stripped) opens with."""
-    if is_bold_line(line):
+    # `👉 **What is X?**`: an emoji before a bold line leaves it a bold line.
+    if is_bold_line(MARK_BEFORE_EMPHASIS.sub("", line)):
         text = strip_emphasis(line)
         # `**Q: Why store it in a cookie?**`: the mark is not part of the title.
         mark = Q_MARK.match(text)

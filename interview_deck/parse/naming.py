@@ -6,7 +6,7 @@ import itertools
 import re
 from pathlib import Path
 
-from interview_deck.parse.vocabulary import LEADING_SYMBOLS
+from interview_deck.parse.vocabulary import LEADING_SYMBOLS, MARK_BEFORE_EMPHASIS
 
 DIFFICULTY_WORDS = (
     "easy", "medium", "hard", "beginner", "intermediate", "advanced", "expert", "basic", "moderate",
@@ -232,8 +232,15 @@ def find_topic(title: str) -> str:
 
 
 def strip_emphasis(text: str) -> str:
-    """Remove emphasis that wraps a heading, `**1. Title**`, even with more after it."""
+    """Remove emphasis that wraps a heading, `**1. Title**`, even with more after it.
+
+    An emoji before the emphasis goes with it: `👉 **What is X?**` is "What is X?".
+    """
     # Only `*`: in Python guides `__init__ vs __new__` is a title, not emphasis.
+    bare = MARK_BEFORE_EMPHASIS.sub("", text.strip())
+    match = re.fullmatch(r"(\*\*|\*)(.+)\1", bare)
+    if match:
+        return match.group(2).strip()
     match = re.fullmatch(r"(\*\*|\*)(.+)\1", text.strip())
     if match:
         return match.group(2).strip()

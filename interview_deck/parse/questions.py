@@ -57,9 +57,9 @@ LETTERED_QUESTION_HEADING = re.compile(
 MARKED_QUESTION = re.compile(r"^(?:q|question)\s*[:：.)\-–—]\s*(?P<title>\S.*)$", re.IGNORECASE)
 
 
-# "**Q7.** Title", "**Question 7:** Title": a number in bold, then the question.
+# "**Q7.** Title", "**Question 7:** Title": a number in bold (or italics), then the question.
 BOLD_NUMBER = re.compile(
-    r"^(?:\*\*|__)(?P<number>(?:q|question)\s*#?\s*\d{1,9})\s*(?P<mark>[.:)]?)\s*(?:\*\*|__)"
+    r"^(?P<em>\*\*?|__?)(?P<number>(?:q|question)\s*#?\s*\d{1,9})\s*(?P<mark>[.:)]?)\s*(?P=em)"
     r"\s*[.:)]?\s*(?=\S)",
     re.IGNORECASE,
 )
@@ -193,7 +193,7 @@ def read_bold_question(content: str) -> str:
     `**Question 3:**` is "Question 3:" (its prompt is the lines below it).
     """
     content = MARK_BEFORE_EMPHASIS.sub("", content)
-    if "\n" in content or not content.startswith(("**", "__")):
+    if "\n" in content or not content.startswith(("*", "_")):
         return ""
     unbolded = BOLD_NUMBER.sub(r"\g<number>\g<mark> ", content)
     if unbolded != content:

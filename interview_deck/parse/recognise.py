@@ -353,7 +353,8 @@ def find_first_label(blocks: list[Block], start: int) -> str:
         if block.kind == "bullet_list":
             # `- **Q:** ...` items with `**A:**` under them are questions of their own.
             lead = MARK_BEFORE_EMPHASIS.sub("", block.lead)
-            questions = lead.startswith(("**Q", "__Q")) and read_list_questions(block, True)
+            marked = lead.startswith(("**Q", "__Q", "*Q", "_Q"))
+            questions = marked and read_list_questions(block, True)
             found = match_label(block.lead) if block.lead and not questions else None
             return found.name if found else ""
         if block.kind != "paragraph" or BOLD_NUMBER.match(MARK_BEFORE_EMPHASIS.sub("", block.text)):

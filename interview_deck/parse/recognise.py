@@ -76,6 +76,10 @@ def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:
     if coded:
         text, numbered = coded, match_question_heading(coded)
     label_follows = opens_question(find_first_label(scan.blocks, i + 1))
+    # "## Quick recall" over several `**Q:**` lines, each with its answer: they are questions.
+    label_follows = label_follows and (
+        bool(numbered) or count_marked_questions(scan.blocks, i + 1) < 2
+    )
     # "## 1. What is hoisting?" over "### Answer" is confirmed like one over `**Answer:**`.
     below = scan.blocks[i + 1] if i + 1 < len(scan.blocks) else None
     if below is not None and below.kind == "heading" and below.depth > block.depth:
@@ -109,6 +113,18 @@ def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:
     # whatever its depth: ranked below the question, it cannot end it.
     rank = block.depth if is_question or not scan.folds else BOLD_QUESTION_RANK + 1
     return [Heading("heading", block.depth, rank, text, block.line, is_question, rule)]
+
+
+def count_marked_questions(blocks: list[Block], start: int) -> int:
+    """Count the `Q:` lines from `start` to the next heading, up to two."""
+    count = 0
+    for block in blocks[start:]:
+        if block.kind == "heading" or count >= 2:
+            break
+        label = match_label(block.text) if block.is_paragraph else None
+        marked = bare_lead(block.text).upper()[:1] == "Q"
+        count += label is not None and label.name == "Question" and marked
+    return count
 
 
 def read_details_question(scan: HeadingScan, i: int) -> list[Heading] | None:

@@ -39,7 +39,7 @@ from interview_deck.parse.identity import assign_keys
 from interview_deck.parse.markdown import create_parser, is_safe_link
 from interview_deck.parse.naming import name_difficulty, name_section, name_topic, slugify
 from interview_deck.parse.outline import find_bold_title, outline_guide
-from interview_deck.parse.vocabulary import is_answer_label, uses_plain_labels
+from interview_deck.parse.vocabulary import is_answer_label, read_dot_labels, uses_plain_labels
 
 if TYPE_CHECKING:
     # Only for annotations: the reader uses the parser's question recogniser.
@@ -58,12 +58,14 @@ __all__ = [
 
 def parse_guide(source: Source) -> Guide:
     """Parse one guide; raise GuideError with every problem if it cannot become a deck."""
-    path, lines = source.path, source.text.split("\n")
+    # `**Q.**` / `**A.**` pairs read as `**Q:**` / `**A:**`; nothing else moves.
+    text = read_dot_labels(source.text)
+    path, lines = source.path, text.split("\n")
     # blocks: the tokens, walked once
     # Whether the guide writes its labels plain (`Expected Answer:`), for every stage.
     plain = uses_plain_labels(lines)
     env: dict[str, Any] = {"plain_labels": plain}
-    tokens = create_parser().parse(source.text, env)
+    tokens = create_parser().parse(text, env)
     blocks = read_blocks(tokens)
     # The front matter's warnings come first, as it comes first in the file.
     problems = [*source.warnings]

@@ -24,10 +24,17 @@ from interview_deck.parse.vocabulary import clean_label, is_answer_label, match_
 # read a paragraph's source with its runs of spaces folded, as `\s*` around the lazy
 # summary would backtrack over a long run of them.
 SUMMARY = r"<summary>\s*(?:<(?:b|strong)>)?\s*(?P<label>[^<]*?)\s*(?:</(?:b|strong)>)?\s*</summary>"
-DETAILS_OPEN = re.compile(rf"^<details>\s*(?:{SUMMARY})?\s*$", re.IGNORECASE)
+DETAILS_OPEN = re.compile(rf"^(?:</details>\s?)?<details>\s*(?:{SUMMARY})?\s*$", re.IGNORECASE)
 SUMMARY_ALONE = re.compile(rf"^{SUMMARY}\s*$", re.IGNORECASE)
 DETAILS_CLOSE = re.compile(r"^</details>\s*$", re.IGNORECASE)
 SUMMARY_END, DETAILS_END = "</summary>", "</details>"
+# A summary that asks a question after a bold label, `<summary><strong>Question:</strong>
+# Why?</summary>`, maybe after the fold before it closes and this one opens, on one line.
+QUESTION_SUMMARY = re.compile(
+    r"^(?:</details>\s?)?(?:<details>\s?)?<summary>\s?<(?:b|strong)>\s?(?:q|question)\s?[:.]?"
+    r"\s?</(?:b|strong)>\s?:?\s?(?P<title>[^<]{1,300})</summary>\s?$",
+    re.IGNORECASE,
+)
 
 
 def add_fold(fields: list[FieldDraft], block: Block, source: str) -> str | None:

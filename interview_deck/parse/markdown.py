@@ -139,9 +139,15 @@ def end_block_at_label(state: StateBlock, line: int, end_line: int, silent: bool
 
 # `<details>`, `<details><summary>Answer</summary>`, `<summary>Answer</summary>` or
 # `</details>`, alone on a line; the summary may be in bold, `<summary><b>Hint</b></summary>`.
-SUMMARY = r"<summary>[ \t]*(?:<(?:b|strong)>)?[^<\n]{0,200}(?:</(?:b|strong)>)?[ \t]*</summary>"
+# A bold label may come before the summary's text: `<summary><b>Question:</b> Why?</summary>`;
+# `</details><details>` closes one fold and opens the next.
+SUMMARY = (
+    r"<summary>[ \t]*(?:<(?:b|strong)>)?[^<\n]{0,200}(?:</(?:b|strong)>[^<\n]{0,300})?"
+    r"[ \t]*</summary>"
+)
 FOLD_LINE = re.compile(
-    rf"(?:<details>[ \t]*(?:{SUMMARY})?|{SUMMARY}|</details>)[ \t]*", re.IGNORECASE
+    rf"(?:(?:</details>[ \t]*)?<details>[ \t]*(?:{SUMMARY})?|{SUMMARY}|</details>)[ \t]*",
+    re.IGNORECASE,
 )
 SUMMARY_LINE = re.compile(rf"{SUMMARY}[ \t]*", re.IGNORECASE)
 
@@ -165,7 +171,7 @@ def read_fold_line(state: StateBlock, line: int, end_line: int, silent: bool) ->
     below = read_text(state, last) if last < end_line else ""
     # Indented deeper than code would be (`  <details>` over `    <summary>`), the summary
     # still joins: right under a paragraph's line, it would go on that paragraph.
-    if text.lower() == "<details>" and SUMMARY_LINE.fullmatch(below) is not None:
+    if text.lower().endswith("<details>") and SUMMARY_LINE.fullmatch(below) is not None:
         text, last = f"{text}\n{below}", last + 1
     opening = state.push("paragraph_open", "p", 1)
     opening.map = [line, last]

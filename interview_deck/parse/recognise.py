@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from interview_deck.parse.blocks import Block
-from interview_deck.parse.folds import DETAILS_OPEN
+from interview_deck.parse.folds import DETAILS_OPEN, QUESTION_SUMMARY
 from interview_deck.parse.headings import (
     BOLD_LINE_RANK,
     BOLD_QUESTION_RANK,
@@ -76,6 +76,10 @@ def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:
     if coded:
         text, numbered = coded, match_question_heading(coded)
     label_follows = opens_question(find_first_label(scan.blocks, i + 1))
+    # "## Quick recall" over several `**Q:**` lines, each with its answer: they are questions.
+    label_follows = label_follows and (
+        bool(numbered) or count_marked_questions(scan.blocks, i + 1) < 2
+    )
     # "## 1. What is hoisting?" over "### Answer" is confirmed like one over `**Answer:**`.
     below = scan.blocks[i + 1] if i + 1 < len(scan.blocks) else None
     if below is not None and below.kind == "heading" and below.depth > block.depth:
@@ -111,15 +115,33 @@ def read_question_heading(scan: HeadingScan, i: int) -> list[Heading] | None:
     return [Heading("heading", block.depth, rank, text, block.line, is_question, rule)]
 
 
+def count_marked_questions(blocks: list[Block], start: int) -> int:
+    """Count the `Q:` lines from `start` to the next heading, up to two."""
+    count = 0
+    for block in blocks[start:]:
+        if block.kind == "heading" or count >= 2:
+            break
+        label = match_label(block.text) if block.is_paragraph else None
+        marked = bare_lead(block.text).upper()[:1] == "Q"
+        count += label is not None and label.name == "Question" and marked
+    return count
+
+
 def read_details_question(scan: HeadingScan, i: int) -> list[Heading] | None:
     """Heading rule: `<details><summary>Question 3</summary>` opens question 3.
 
     The fold holds the question's text and, nested, `<details><summary>Answer</summary>`.
-    Only a summary that numbers a question does: "Answer" or "Hint" folds a field.
+    Only a summary that numbers a question does: "Answer" or "Hint" folds a field. A
+    summary that asks after a bold label, `<summary><strong>Question:</strong> Why?</summary>`,
+    opens the question it asks; its answer's labels follow in the fold.
     """
     block = scan.blocks[i]
     text = " ".join(block.text.split())
     scan.count_folds(text)
+    asked = QUESTION_SUMMARY.match(text)
+    if asked and asked["title"].strip():
+        title, rule = asked["title"].strip(), "details question"
+        return [Heading("bold line", 0, BOLD_QUESTION_RANK, title, block.line, True, rule)]
     # Spaces folded, as the summary's pattern would backtrack over a long run of them.
     found = DETAILS_OPEN.match(text)
     summary = strip_emphasis(found["label"] or "") if found else ""
@@ -177,11 +199,23 @@ def read_bold_code_question(whole: str, codes: frozenset[str]) -> str:
 def read_bold_section_line(scan: HeadingScan, i: int) -> list[Heading] | None:
     """Heading rule: `**I. Theory**` or `**A. Easy**` right before a question."""
     content = scan.blocks[i].text.strip()
-    if not (is_bold_marker(content) and opens_bold_question(scan.blocks, i + 1)):
+    marker = is_bold_marker(content) and opens_bold_question(scan.blocks, i + 1)
+    grouped = is_bold_line(content) and opens_summary_question(scan.blocks, i + 1)
+    if not (marker or grouped):
         return None
     line = scan.blocks[i].line
     text = strip_emphasis(content)
     return [Heading("bold line", 0, BOLD_LINE_RANK, text, line, False, "bold section line")]
+
+
+def opens_summary_question(blocks: list[Block], start: int) -> bool:
+    """True if a fold whose summary asks, `<summary><b>Question:</b> Why?</summary>`, is next:
+    a bold line right over it names its group."""
+    block = blocks[start] if start < len(blocks) else None
+    if block is None or not block.is_paragraph:
+        return False
+    asked = QUESTION_SUMMARY.match(" ".join(block.text.split()))
+    return asked is not None and bool(asked["title"].strip())
 
 
 def read_answer_confirms(scan: HeadingScan, i: int) -> list[Heading] | None:

@@ -298,6 +298,44 @@ def uses_plain_labels(lines: list[str]) -> bool:
     return plain >= bold and (len(headings) >= PLAIN_HEADINGS or plain >= PLAIN_COUNT)
 
 
+# `**Q.** Why?` over `**A.** Because.`: a question and its answer marked with a stop.
+DOT_MARK = re.compile(r"^[ \t]{0,3}(?P<mark>\*\*|__)(?P<letter>[A-Za-z])\.(?P=mark)(?=[ \t]+\S)")
+
+
+def read_dot_labels(text: str) -> str:
+    """Return a guide with its `**Q.**` / `**A.**` pairs written `**Q:**` / `**A:**`.
+
+    One pass over the lines outside fenced code. Only a `**Q.**` line whose next line of
+    text is an `**A.**` line, itself not followed by `**B.**`, is a pair: `**A.** Kafka`
+    over `**B.** Redis` is a choice. The stop becomes a colon, so columns stay the same.
+    """
+    lines = text.split("\n")
+    marks: list[tuple[int, str]] = []
+    fence = ""
+    for number, line in enumerate(lines):
+        opening = FENCE_MARK.match(line)
+        if fence:
+            if opening and opening["marks"].startswith(fence) and not line[opening.end() :].strip():
+                fence = ""
+            continue
+        if opening:
+            fence = opening["marks"][0] * 3
+        elif line.strip():
+            found = DOT_MARK.match(line)
+            marks.append((number, found["letter"].upper() if found else ""))
+    changed = False
+    for k in range(len(marks) - 1):
+        after = marks[k + 2][1] if k + 2 < len(marks) else ""
+        if marks[k][1] == "Q" and marks[k + 1][1] == "A" and after != "B":
+            for number, _ in marks[k : k + 2]:
+                found = DOT_MARK.match(lines[number])
+                if found:
+                    stop = found.end() - len(found["mark"]) - 1
+                    lines[number] = lines[number][:stop] + ":" + lines[number][stop + 1 :]
+                    changed = True
+    return "\n".join(lines) if changed else text
+
+
 def match_lead_label(line: str) -> LabelMatch | None:
     """Return `**Explanation** Text`'s label: one that may stand alone, then a sentence.
 

@@ -135,6 +135,28 @@ TIMED = (
     "### 2. What is a map? `(30s)`\n\n**Answer:** A hash table.\n\n"
     "### 3. What is a channel?\n\n**Answer:** A typed pipe.\n"
 )
+TITLED_PARTS = (
+    "# Docker - Interview Questions\n\n### 1. What is an image?\n\n**Answer:** A template.\n\n"
+    "### 2. What is a layer?\n\n**Answer:** A diff.\n\n# Coding Questions\n\n"
+    "### 1. Write a Dockerfile for a web app\n\n**Answer:** FROM, COPY, CMD.\n"
+)
+
+
+def rebuild_after_older_parser(
+    guide: Path, older: tuple[object, str, object], monkeypatch: pytest.MonkeyPatch, col: Any
+) -> tuple[dict[str, str], dict[str, str], Any]:
+    """Build and import a guide as an older parser read it (`older`: a module, the name of one
+    of its functions and what replaced it), then as this one reads it with that package in
+    the output folder; return both builds' GUIDs and the second import."""
+    out = guide.parent / "out"
+    with monkeypatch.context() as patch:
+        patch.setattr(*older)
+        first = read_guids(build_apkg(guide, out))
+    import_apkg(col, out / f"{guide.stem}.apkg")
+    # A new version of the tool: its cache entries no longer match, so the guide is rebuilt.
+    shutil.rmtree(out / ".cache")
+    second = read_guids(build_apkg(guide, out))
+    return first, second, import_apkg(col, out / f"{guide.stem}.apkg")
 
 
 def test_a_title_read_better_by_a_newer_parser_keeps_its_note(
@@ -142,18 +164,11 @@ def test_a_title_read_better_by_a_newer_parser_keeps_its_note(
 ) -> None:
     from interview_deck.parse import questions
 
-    guide, out = tmp_path / "go.md", tmp_path / "out"
+    guide = tmp_path / "go.md"
     guide.write_text(TIMED, encoding="utf-8")
     # An older parser, which kept the time a question takes in its title.
-    with monkeypatch.context() as older:
-        older.setattr(questions, "strip_time_note", lambda title: title)
-        first = read_guids(build_apkg(guide, out))
-    import_apkg(collection, out / "go.apkg")
-
-    # A new version of the tool: its cache entries no longer match, so the guide is rebuilt.
-    shutil.rmtree(out / ".cache")
-    second = read_guids(build_apkg(guide, out))
-    result = import_apkg(collection, out / "go.apkg")
+    older = (questions, "strip_time_note", lambda title: title)
+    first, second, result = rebuild_after_older_parser(guide, older, monkeypatch, collection)
 
     assert set(second.values()) == set(first.values())
     assert (len(result.log.new), collection.note_count()) == (0, 3)
@@ -164,30 +179,17 @@ def test_a_title_read_better_by_a_newer_parser_keeps_its_note(
     assert len(set(fresh.values()) & set(first.values())) == 1
 
 
-TITLED_PARTS = (
-    "# Docker - Interview Questions\n\n### 1. What is an image?\n\n**Answer:** A template.\n\n"
-    "### 2. What is a layer?\n\n**Answer:** A diff.\n\n# Coding Questions\n\n"
-    "### 1. Write a Dockerfile for a web app\n\n**Answer:** FROM, COPY, CMD.\n"
-)
-
-
 def test_a_title_once_read_as_a_section_keeps_its_notes(
     collection: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from interview_deck.parse import outline
 
-    guide, out = tmp_path / "docker.md", tmp_path / "out"
+    guide = tmp_path / "docker.md"
     guide.write_text(TITLED_PARTS, encoding="utf-8")
     # An older parser, which took the title for the first section (numbering restarts, so
     # the section was in the first two questions' keys).
-    with monkeypatch.context() as older:
-        older.setattr(outline, "find_title", lambda headings: None)
-        first = read_guids(build_apkg(guide, out))
-    import_apkg(collection, out / "docker.apkg")
-
-    shutil.rmtree(out / ".cache")
-    second = read_guids(build_apkg(guide, out))
-    result = import_apkg(collection, out / "docker.apkg")
+    older = (outline, "find_title", lambda headings: None)
+    first, second, result = rebuild_after_older_parser(guide, older, monkeypatch, collection)
 
     assert set(second.values()) == set(first.values())
     assert (len(result.log.new), collection.note_count()) == (0, 3)

@@ -8,6 +8,7 @@ the parser asks of a label's meaning is asked through `lookup_label`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -269,14 +270,8 @@ def match_plain_label(line: str) -> LabelMatch | None:
     return LabelMatch(PLAIN_LABEL_NAMES.get(label.lower(), label), found.end())
 
 
-def uses_plain_labels(lines: list[str]) -> bool:
-    """True if a guide writes its labels plain, `Expected Answer:`, rather than in bold.
-
-    One pass over the lines outside fenced code: plain known labels must stand under at
-    least PLAIN_HEADINGS headings or PLAIN_COUNT times, and at least as often as bold ones.
-    """
-    plain = bold = heading = 0
-    headings: set[int] = set()
+def walk_unfenced(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """Yield each line outside fenced code with its 0-based index (fence lines left out)."""
     fence = ""
     for number, line in enumerate(lines):
         opening = FENCE_MARK.match(line)
@@ -287,6 +282,18 @@ def uses_plain_labels(lines: list[str]) -> bool:
         if opening:
             fence = opening["marks"][0] * 3
             continue
+        yield number, line
+
+
+def uses_plain_labels(lines: list[str]) -> bool:
+    """True if a guide writes its labels plain, `Expected Answer:`, rather than in bold.
+
+    One pass over the lines outside fenced code: plain known labels must stand under at
+    least PLAIN_HEADINGS headings or PLAIN_COUNT times, and at least as often as bold ones.
+    """
+    plain = bold = heading = 0
+    headings: set[int] = set()
+    for number, line in walk_unfenced(lines):
         text = BULLET.sub("", line, count=1)
         if line.startswith("#"):
             heading = number
@@ -311,16 +318,8 @@ def read_dot_labels(text: str) -> str:
     """
     lines = text.split("\n")
     marks: list[tuple[int, str]] = []
-    fence = ""
-    for number, line in enumerate(lines):
-        opening = FENCE_MARK.match(line)
-        if fence:
-            if opening and opening["marks"].startswith(fence) and not line[opening.end() :].strip():
-                fence = ""
-            continue
-        if opening:
-            fence = opening["marks"][0] * 3
-        elif line.strip():
+    for number, line in walk_unfenced(lines):
+        if line.strip():
             found = DOT_MARK.match(line)
             marks.append((number, found["letter"].upper() if found else ""))
     changed = False

@@ -24,7 +24,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from interview_deck import PACKAGE, TEMPLATES, __version__
 from interview_deck.errors import Problem
+from interview_deck.files import open_regular_file
 
 if TYPE_CHECKING:
     from interview_deck.build import BuildOptions, GuideFile, GuideResult
@@ -278,11 +278,7 @@ def read_regular_file(path: Path, limit: int = MAX_READ_BYTES) -> bytes:
     Opened without blocking, so a FIFO cannot hang the build, and read only as far as
     `limit`, so a link to /dev/zero cannot fill the memory.
     """
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(descriptor, "rb") as handle:
-        status = os.fstat(handle.fileno())
-        if not stat.S_ISREG(status.st_mode):
-            raise OSError(f"not a regular file: {path}")
+    with open_regular_file(path) as handle:
         data = read_at_most(handle, limit + 1)
     if len(data) > limit:
         raise OSError(f"larger than {limit} bytes: {path}")

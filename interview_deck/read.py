@@ -3,13 +3,12 @@ take its YAML front matter out."""
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from interview_deck.errors import GuideError, Problem
+from interview_deck.files import NotRegularFileError, open_regular_file
 from interview_deck.frontmatter import (
     FrontMatter,
     FrontMatterLines,
@@ -39,11 +38,15 @@ class Source:
 def read_source(path: Path) -> Source:
     """Read and decode one guide; raise GuideError if it is empty, binary or not UTF-8."""
     try:
-        data = read_file(path)
+        with open_regular_file(path) as handle:
+            data = handle.read()
     except FileNotFoundError:
         raise GuideError([Problem(path, 0, "error", "no such file")]) from None
     except IsADirectoryError:
         raise GuideError([Problem(path, 0, "error", "is a directory, not a guide")]) from None
+    except NotRegularFileError:
+        # A FIFO or device, refused before it can hang the build.
+        raise GuideError([Problem(path, 0, "error", "not a regular file, not a guide")]) from None
     except OSError as e:
         raise GuideError([Problem(path, 0, "error", f"cannot read: {e.strerror}")]) from None
     if b"\0" in data:
@@ -97,18 +100,6 @@ def take_front_matter(text: str) -> tuple[str, FrontMatterLines | None]:
         return text, None
     blanked = ["" if opener <= i <= close else line for i, line in enumerate(lines)]
     return "\n".join(blanked), FrontMatterLines(opener + 2, tuple(inside))
-
-
-def read_file(path: Path) -> bytes:
-    """Return a file's bytes; a FIFO or device is refused before it can hang the build."""
-    # Opened without blocking: opening a FIFO would otherwise wait for a writer.
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(descriptor, "rb") as handle:
-        if stat.S_ISDIR(os.fstat(descriptor).st_mode):
-            raise IsADirectoryError(21, "Is a directory")
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise GuideError([Problem(path, 0, "error", "not a regular file, not a guide")])
-        return handle.read()
 
 
 def unwrap_guide(text: str) -> str:

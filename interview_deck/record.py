@@ -15,17 +15,15 @@ older than what an earlier build gave.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import stat
 import zipfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from interview_deck.card import FIELDS, MODEL_ID
+from interview_deck.files import open_regular_file
 
 # Larger than any deck this tool writes; a bigger database is not ours and is not read.
 MAX_DATABASE_BYTES = 256 * 1024 * 1024
@@ -74,7 +72,8 @@ class BuildRecord:
 def read_record(apkg: Path) -> BuildRecord:
     """Return what the package at `apkg` holds; an empty record if it is missing or unreadable."""
     try:
-        with open_package(apkg) as handle, zipfile.ZipFile(handle) as archive:
+        # A FIFO or device in the package's place is an unreadable package, not a hang.
+        with open_regular_file(apkg) as handle, zipfile.ZipFile(handle) as archive:
             info = archive.getinfo(DATABASE)
             if info.file_size > MAX_DATABASE_BYTES:
                 return BuildRecord()
@@ -130,7 +129,7 @@ def read_note_type(model: Any) -> RecordedNoteType | None:
 def read_media(apkg: Path) -> dict[str, bytes]:
     """Return the media files a package holds, by name; none if it is unreadable."""
     try:
-        with open_package(apkg) as handle, zipfile.ZipFile(handle) as archive:
+        with open_regular_file(apkg) as handle, zipfile.ZipFile(handle) as archive:
             manifest = json.loads(archive.read("media"))
             media = {}
             for entry, name in dict(manifest).items():
@@ -140,17 +139,3 @@ def read_media(apkg: Path) -> dict[str, bytes]:
             return media
     except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile):
         return {}
-
-
-@contextmanager
-def open_package(apkg: Path) -> Iterator[IO[bytes]]:
-    """Open a package to read; raise OSError if it is not a regular file.
-
-    Opened without blocking and checked first, so that a FIFO or device in the package's
-    place is an unreadable package (an empty record) rather than a build that hangs.
-    """
-    descriptor = os.open(apkg, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise OSError(f"not a regular file: {apkg}")
-        yield handle

@@ -467,16 +467,20 @@ def test_pdf_is_printed_with_javascript_off(tmp_path: Path, chromium: str, poppl
     assert "Script ran" not in text
 
 
+def build_sheet_of(guide: Path, text: str) -> str:
+    """Write a guide, build it beside itself and return its sheet's HTML."""
+    guide.write_text(text, encoding="utf-8")
+    [result] = build([guide], BuildOptions(out_dir=guide.parent))
+    assert not result.failed
+    return guide.with_suffix(".html").read_text(encoding="utf-8")
+
+
 def test_code_lines_keep_form_feeds_and_line_separators(tmp_path: Path) -> None:
-    guide = tmp_path / "odd.md"
-    guide.write_text(
+    page = build_sheet_of(
+        tmp_path / "odd.md",
         "# Odd\n\n### 1. Q\n**Question:** Why?\n**Answer:**\n\n"
         "```\nfirst\x0cstill first\nsecond\u2028still second\nthird\n```\n",
-        encoding="utf-8",
     )
-    [result] = build([guide], BuildOptions(out_dir=tmp_path))
-    assert not result.failed
-    page = (tmp_path / "odd.html").read_text(encoding="utf-8")
     block = page.split('<code class="language-text">', 1)[1].split("</code>", 1)[0]
     assert re.findall(r'<span class="line">(.*?)\n</span>', block, re.DOTALL) == [
         "first\x0cstill first",
@@ -488,15 +492,11 @@ def test_code_lines_keep_form_feeds_and_line_separators(tmp_path: Path) -> None:
 def test_a_link_in_a_title_does_not_nest_in_the_contents_link(tmp_path: Path) -> None:
     from tests.test_hostile import parse_html
 
-    guide = tmp_path / "linked.md"
-    guide.write_text(
+    page = build_sheet_of(
+        tmp_path / "linked.md",
         "# Linked\n\n### 1. Using [requests](https://example.com/requests)\n"
         "**Question:** Why?\n**Answer:** Because.\n",
-        encoding="utf-8",
     )
-    [result] = build([guide], BuildOptions(out_dir=tmp_path))
-    assert not result.failed
-    page = (tmp_path / "linked.html").read_text(encoding="utf-8")
     toc = page.split('<nav class="toc"', 1)[1].split("</nav>", 1)[0]
     assert [tag for tag, _ in parse_html(toc).elements].count("a") == 1
     assert "Using requests" in re.sub(r"<[^>]+>", "", toc)
